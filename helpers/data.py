@@ -1,0 +1,179 @@
+"""Data for the course: seeded generators for synthetic examples and checked loaders for shipped files.
+
+Every generator takes a seed, so a learner and the tests see the same numbers on every run.
+Run `python -m helpers.data` to write `data/vending_machine.csv` again from its generator.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+VENDING_FILE = "vending_machine.csv"
+VENDING_COLUMNS = ("day", "visitors", "temperature_c", "bottles_sold")
+VENDING_DAYS = 50
+# sha256 of data/vending_machine.csv as the generator writes it; the loader refuses anything else.
+CHECKSUMS = {
+    VENDING_FILE: "8b5f7eb80db4f2149e453db26f5c090590c603e7674aedf5179ab61f478bd3f3",
+}
+RESTORE_HINT = (
+    "Restore it with `git checkout -- data/{name}` or write it again with `python -m helpers.data`."
+)
+
+
+class DataFileError(ValueError):
+    """A shipped data file is missing or not what the course expects."""
+
+
+def _check_positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return int(value)
+
+
+def _check_noise(noise: float) -> float:
+    if not isinstance(noise, (int, float, np.floating)) or isinstance(noise, bool):
+        raise TypeError(f"noise must be a number, got {type(noise).__name__} {noise!r}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
+    return float(noise)
+
+
+def noisy_line(
+    n: int = 50, a: float = 3.0, b: float = 8.0, noise: float = 0.3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points around the line y = a*x + b, with x uniform on [0, 1] and Gaussian noise.
+
+    The course's first fitting problem: 50 points around y = 3x + 8 (noise sd 0.3).
+    """
+    n = _check_positive_int("n", n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, n)
+    y = a * x + b + rng.normal(0.0, noise, n)
+    return x, y
+
+
+def quadratic(
+    n: int = 1000,
+    coefficients: tuple[float, float, float] = (10.0, 5.0, 12.0),
+    noise: float = 0.0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs x from N(0, 1) and targets y = a*x**2 + b*x + c (plus optional Gaussian noise).
+
+    The one-neuron quadratic of the course: true (a, b, c) = (10, 5, 12), 1000 inputs.
+    """
+    n = _check_positive_int("n", n)
+    noise = _check_noise(noise)
+    if len(coefficients) != 3:
+        raise ValueError(f"coefficients must be three numbers (a, b, c), got {len(coefficients)}")
+    a, b, c = coefficients
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, n)
+    y = a * x**2 + b * x + c + rng.normal(0.0, noise, n)
+    return x, y
+
+
+@dataclass(frozen=True)
+class VendingData:
+    """The museum vending machine: one row per day."""
+
+    day: np.ndarray
+    visitors: np.ndarray
+    temperature_c: np.ndarray
+    bottles_sold: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def make_vending_machine(seed: int = 7) -> VendingData:
+    """Generate 50 days of a museum's vending machine: visitors, temperature (°C), bottles sold.
+
+    Sales follow 0.12 bottles per visitor plus 0.45 per degree, with Gaussian noise (sd 2),
+    rounded to whole bottles. Day 1 is fixed to the course's worked example: 105 visitors,
+    21 bottles sold. A line through the origin on visitors alone then has its best weight near 0.2.
+    """
+    rng = np.random.default_rng(seed)
+    visitors = rng.integers(40, 161, VENDING_DAYS)
+    temperature = np.round(np.clip(rng.normal(22.0, 5.0, VENDING_DAYS), 8.0, 36.0), 1)
+    sales = 0.12 * visitors + 0.45 * temperature + rng.normal(0.0, 2.0, VENDING_DAYS)
+    bottles = np.clip(np.round(sales), 0, None).astype(int)
+    visitors[0], temperature[0], bottles[0] = 105, 20.0, 21
+    return VendingData(np.arange(1, VENDING_DAYS + 1), visitors, temperature, bottles)
+
+
+def vending_csv_text(data: VendingData) -> str:
+    """The CSV text of a vending data set, exactly as it is stored in `data/`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(VENDING_COLUMNS)
+    for row in zip(data.day, data.visitors, data.temperature_c, data.bottles_sold, strict=True):
+        writer.writerow([int(row[0]), int(row[1]), f"{row[2]:.1f}", int(row[3])])
+    return out.getvalue()
+
+
+def sha256(path: Path) -> str:
+    """The sha256 hex digest of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fail(path: Path, problem: str) -> DataFileError:
+    return DataFileError(f"{path.name}: {problem}. " + RESTORE_HINT.format(name=path.name))
+
+
+def load_vending_machine(path: str | Path | None = None, verify_checksum: bool = True) -> VendingData:
+    """Load the vending machine data, checking columns, types, size and (by default) checksum.
+
+    Any problem raises `DataFileError` naming the file, what is wrong and how to restore it,
+    so a learner never meets a bare parsing traceback.
+    """
+    path = Path(path) if path is not None else DATA_DIR / VENDING_FILE
+    if not path.is_file():
+        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or tuple(c.strip() for c in rows[0]) != VENDING_COLUMNS:
+        got = ", ".join(rows[0]) if rows else "an empty file"
+        raise _fail(path, f"expected the columns {', '.join(VENDING_COLUMNS)}, found {got}")
+    body = [r for r in rows[1:] if r]
+    if len(body) != VENDING_DAYS:
+        raise _fail(path, f"expected {VENDING_DAYS} days of data, found {len(body)} (is it truncated?)")
+    columns: list[list[float]] = [[] for _ in VENDING_COLUMNS]
+    for line_no, row in enumerate(body, start=2):
+        if len(row) != len(VENDING_COLUMNS):
+            raise _fail(path, f"line {line_no} has {len(row)} values, expected {len(VENDING_COLUMNS)}")
+        for i, cell in enumerate(row):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not a number")
+            if not np.isfinite(value):
+                raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not finite")
+            columns[i].append(value)
+    if verify_checksum and path.name in CHECKSUMS and sha256(path) != CHECKSUMS[path.name]:
+        raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
+    day, visitors, temperature, bottles = (np.array(c) for c in columns)
+    return VendingData(day.astype(int), visitors.astype(int), temperature, bottles.astype(int))
+
+
+def write_vending_machine(path: str | Path | None = None) -> Path:
+    """Write the generated vending machine CSV (used once to make `data/vending_machine.csv`)."""
+    path = Path(path) if path is not None else DATA_DIR / VENDING_FILE
+    path.write_text(vending_csv_text(make_vending_machine()), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    written = write_vending_machine()
+    print(f"wrote {written} (sha256 {sha256(written)})")

@@ -1,0 +1,147 @@
+"""Keep the notebooks runnable and their diffs small: re-execute them in place and normalise them.
+
+    python -m helpers.notebooks                 # re-run every notebook in notebooks/ and save it
+    python -m helpers.notebooks notebooks/01_the_neuron.ipynb
+    python -m helpers.notebooks --check         # only report notebooks that are not normalised
+
+Normalising means: the same setup cell and launch badges in every notebook (the repository's address
+is kept here, once), fixed notebook metadata, no execution timestamps, and no saved widget state or
+widget views (their random ids would change every run; the PNG of each widget's default state stays).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+REPOSITORY = "deep-learning-basics/deep-learning-basics"
+BRANCH = "main"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+SETUP_MARKER = "# Setup:"
+SETUP_CELL = f"""{SETUP_MARKER} nothing happens on your own computer or on Binder. On Colab this fetches the course.
+import os
+import sys
+
+if "google.colab" in sys.modules:
+    source = os.environ.get("COURSE_SOURCE", "https://github.com/{REPOSITORY}")
+    if not os.path.isdir("course"):
+        os.system(f"git clone --quiet --depth 1 {{source}} course")
+    sys.path.insert(0, os.path.abspath("course"))"""
+
+
+def notebook_paths() -> list[Path]:
+    """Every course notebook, in order."""
+    return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def badges(name: str) -> str:
+    """The Colab and Binder launch badges for one notebook, as a Markdown line."""
+    colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{name}"
+    binder = f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{name}"
+    return (
+        f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab}) "
+        f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder})"
+    )
+
+
+def _stamp_header(nb: nbformat.NotebookNode, name: str) -> None:
+    title = nb.cells[0]
+    lines = title.source.split("\n")
+    if title.cell_type != "markdown" or not lines[0].startswith("# "):
+        raise ValueError(f"{name}: the first cell must be Markdown starting with the '# ' title")
+    badge_line = badges(name)
+    if len(lines) > 1 and lines[1].startswith("[![Open in Colab]"):
+        lines[1] = badge_line
+    else:
+        lines[1:1] = [badge_line]
+    title.source = "\n".join(lines)
+    setup = nb.cells[1] if len(nb.cells) > 1 else None
+    if setup is None or setup.cell_type != "code" or not setup.source.startswith(SETUP_MARKER):
+        setup = nbformat.v4.new_code_cell(SETUP_CELL)
+        nb.cells.insert(1, setup)
+    setup.source = SETUP_CELL
+
+
+def _clean_outputs(cell: nbformat.NotebookNode) -> None:
+    kept = []
+    for output in cell.get("outputs", []):
+        data = output.get("data")
+        if data is not None and WIDGET_VIEW in data:
+            del data[WIDGET_VIEW]
+            if not data:
+                continue
+        output.pop("transient", None)
+        kept.append(output)
+    cell["outputs"] = kept
+
+
+def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """A normalised copy of a notebook (see the module docstring for what that means)."""
+    nb = copy.deepcopy(nb)
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    _stamp_header(nb, name)
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("collapsed", None)
+        cell.metadata.pop("scrolled", None)
+        if not cell.get("id"):
+            cell["id"] = f"cell-{index:03d}"
+        if cell.cell_type == "code":
+            _clean_outputs(cell)
+    return nb
+
+
+def execute(path: Path, timeout: int = 300) -> float:
+    """Run a notebook top to bottom on a fresh kernel in its own folder, normalise it, save it.
+
+    Returns the run time in seconds.
+    """
+    from nbclient import NotebookClient
+
+    nb = normalise(nbformat.read(path, as_version=4), path.name)
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(normalise(nb, path.name), path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all in notebooks/)")
+    parser.add_argument("--check", action="store_true", help="report notebooks that are not normalised")
+    args = parser.parse_args(argv)
+    paths = args.paths or notebook_paths()
+    status = 0
+    for path in paths:
+        if args.check:
+            nb = nbformat.read(path, as_version=4)
+            if normalise(nb, path.name) != nb:
+                print(f"NOT NORMALISED {path}: run `python -m helpers.notebooks {path}`")
+                status = 1
+            continue
+        print(f"ran {path.name} in {execute(path):.1f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

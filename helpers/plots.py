@@ -1,0 +1,79 @@
+"""The course's look: a colour-blind-safe palette, readable defaults, and figures for live widgets."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+DATA_COLOR = PALETTE["blue"]
+MODEL_COLOR = PALETTE["vermillion"]
+ERROR_COLOR = PALETTE["orange"]
+LIVE_DPI = 90
+
+
+def use_course_style() -> None:
+    """Set matplotlib defaults for every figure in the course: palette, size, grid, font sizes."""
+    mpl.rcParams.update(
+        {
+            "axes.prop_cycle": cycler(color=list(PALETTE.values())),
+            "figure.figsize": (6.4, 3.6),
+            "figure.dpi": 100,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "legend.frameon": False,
+            "image.cmap": "viridis",
+        }
+    )
+
+
+def live_figure(ncols: int = 1, size: tuple[float, float] = (6.4, 3.6)) -> tuple[Figure, list[Axes]]:
+    """A figure for a live widget, made outside pyplot so the notebook does not also show it statically.
+
+    Returns the figure and a flat list of its axes (one per column).
+    """
+    fig = Figure(figsize=size, dpi=LIVE_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def draw_neuron(ax: Axes, inputs: list[str], weights: list[str], output: str = "y") -> None:
+    """Draw a neuron as a diagram: inputs with weighted arrows into a sum, an activation, an output."""
+    n = len(inputs)
+    ys = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
+    body = (0.55, 0.5)
+    for label, weight, y in zip(inputs, weights, ys, strict=True):
+        ax.annotate("", xy=(body[0] - 0.11, body[1]), xytext=(0.12, y),
+                    arrowprops={"arrowstyle": "->", "color": PALETTE["blue"], "lw": 1.5})
+        ax.text(0.08, y, label, ha="right", va="center", fontsize=13)
+        ax.text(0.3, body[1] + (y - body[1]) * 0.55 + 0.04, weight, color=PALETTE["blue"],
+                ha="center", fontsize=11)
+    ax.add_patch(mpl.patches.Circle(body, 0.11, fc="white", ec=PALETTE["black"], lw=1.5))
+    ax.text(*body, r"$\Sigma \to f$", ha="center", va="center", fontsize=11)
+    ax.text(body[0], body[1] - 0.2, "+ b", ha="center", fontsize=11, color=PALETTE["vermillion"])
+    ax.annotate("", xy=(0.9, body[1]), xytext=(body[0] + 0.11, body[1]),
+                arrowprops={"arrowstyle": "->", "color": PALETTE["black"], "lw": 1.5})
+    ax.text(0.93, body[1], output, va="center", fontsize=13)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.axis("off")
