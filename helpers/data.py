@@ -157,7 +157,7 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
             try:
                 value = float(cell)
             except ValueError:
-                raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not a number")
+                raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not a number") from None
             if not np.isfinite(value):
                 raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not finite")
             columns[i].append(value)

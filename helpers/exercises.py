@@ -26,6 +26,8 @@ class NotYet(Exception):
 def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
+    if callable(value):
+        return f"the function {getattr(value, '__name__', type(value).__name__)}"
     return f"{type(value).__name__} {value!r}"[:80]
 
 
@@ -86,7 +88,7 @@ def call(function: Any, *args: Any, what: str = "your function") -> Any:
     try:
         result = function(*args)
     except Exception as exc:
-        raise NotYet(f"{what} raised {type(exc).__name__}: {exc}") from None
+        raise NotYet(f"{what} raised {type(exc).__name__}: {exc}.") from None
     if result is None:
         raise NotYet(f"{what} returned None. Did you forget `return`, or is `...` still in its body?")
     return result

@@ -119,7 +119,8 @@ def execute(path: Path, timeout: int = 300) -> float:
     nb = normalise(nbformat.read(path, as_version=4), path.name)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources=resources).execute()
     seconds = time.perf_counter() - start
     nbformat.write(normalise(nb, path.name), path)
     return seconds

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import itertools
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -53,6 +54,7 @@ class LiveFigure:
     """
 
     instances: ClassVar[weakref.WeakSet[LiveFigure]] = weakref.WeakSet()
+    _counter: ClassVar[itertools.count] = itertools.count()
 
     def __init__(
         self,
@@ -84,6 +86,7 @@ class LiveFigure:
         self.widget = widgets.VBox([widgets.VBox(list(self.controls.values())), self.image, self.status])
         self.refresh()
         self.timings.clear()
+        self.created = next(LiveFigure._counter)
         LiveFigure.instances.add(self)
 
     @property
@@ -136,7 +139,7 @@ class LiveFigure:
         else:
             canvas.restore_region(self._background)
             self._draw_animated()
-        pixels = np.asarray(canvas.buffer_rgba())
+        pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque; RGB encodes faster
         out = io.BytesIO()
         Image.fromarray(pixels).save(out, format="png", compress_level=1)
         return out.getvalue()

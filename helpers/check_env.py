@@ -1,0 +1,116 @@
+"""Check that this machine can run the course: `python -m helpers.check_env`.
+
+Prints one line per check, OK or FAIL, and for each failure the command that fixes it. Meant for
+workshop participants whose setup differs from the README's: run it before the workshop starts.
+Exits with status 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENTS = ROOT / "requirements.txt"
+INSTALL = "python -m pip install -r requirements.txt"
+WIDGET_EXTENSION = Path("share", "jupyter", "labextensions", "@jupyter-widgets", "jupyterlab-manager", "package.json")
+
+
+@dataclass
+class Check:
+    """The outcome of one check: what was checked, whether it passed, and what to do if not."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{'OK  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
+        return text if self.ok or not self.fix else f"{text}\n      fix: {self.fix}"
+
+
+def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """The `name==version` pins of a requirements file, by lower-case package name."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*==\s*([^\s;#]+)", line)
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def _base_version(version: str) -> str:
+    return version.split("+", 1)[0]  # torch 2.13.0+cpu satisfies a pin of 2.13.0
+
+
+def check_python(version: tuple[int, int] = sys.version_info[:2]) -> Check:
+    """Python must be 3.10 or newer (the course is tested on 3.11)."""
+    text = ".".join(map(str, version))
+    if version >= (3, 10):
+        return Check("python", True, text)
+    return Check("python", False, f"{text} is too old", "install Python 3.11 and create a new virtual environment")
+
+
+def check_package(name: str, wanted: str) -> Check:
+    """A package must be installed at the pinned version."""
+    try:
+        found = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return Check(name, False, "not installed", INSTALL)
+    if _base_version(found) != wanted:
+        return Check(name, False, f"found {found}, the course is pinned to {wanted}", INSTALL)
+    return Check(name, True, found)
+
+
+def check_widget_frontend(prefix: Path = Path(sys.prefix)) -> Check:
+    """JupyterLab needs the widget manager extension that matches the kernel's ipywidgets."""
+    name = "widget front end"
+    package = prefix / WIDGET_EXTENSION
+    if not package.is_file():
+        return Check(name, False, "the JupyterLab widget extension is missing: sliders will not show",
+                     f"{INSTALL}  (it installs jupyterlab_widgets)")
+    extension = json.loads(package.read_text(encoding="utf-8")).get("version", "?")
+    try:
+        ipywidgets = metadata.version("ipywidgets")
+    except metadata.PackageNotFoundError:
+        return Check(name, False, "ipywidgets is not installed", INSTALL)
+    if ipywidgets.split(".")[0] != "8" or not extension.startswith("5."):
+        return Check(name, False, f"ipywidgets {ipywidgets} with widget extension {extension} do not match", INSTALL)
+    return Check(name, True, f"jupyterlab-manager {extension} for ipywidgets {ipywidgets}")
+
+
+def check_helpers_data() -> Check:
+    """The course's own data must load and pass its checksum."""
+    from helpers.data import DataFileError, load_vending_machine
+
+    try:
+        load_vending_machine()
+    except DataFileError as exc:
+        return Check("course data", False, str(exc), "git checkout -- data/")
+    return Check("course data", True, "vending_machine.csv present and unchanged")
+
+
+def run_checks(requirements: Path = REQUIREMENTS) -> list[Check]:
+    """Every check, in the order they are printed."""
+    checks = [check_python()]
+    checks += [check_package(name, version) for name, version in pinned_requirements(requirements).items()]
+    checks += [check_widget_frontend(), check_helpers_data()]
+    return checks
+
+
+def main() -> int:
+    checks = run_checks()
+    for check in checks:
+        print(check.line())
+    failed = sum(not c.ok for c in checks)
+    print(f"\n{'All good: the course is ready.' if not failed else f'{failed} problem(s) found; see the fixes above.'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The data the course ships and generates: seeded, documented numbers, and clear errors on broken files."""
+
+import numpy as np
+import pytest
+
+from helpers import data
+
+
+def test_noisy_line_is_seeded_and_follows_3x_plus_8():
+    x, y = data.noisy_line()
+    x2, y2 = data.noisy_line()
+    assert x.shape == y.shape == (50,)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    assert not np.array_equal(y, data.noisy_line(seed=1)[1])
+    assert 0 <= x.min() and x.max() <= 1
+    slope, intercept = np.polyfit(x, y, 1)
+    assert slope == pytest.approx(3, abs=0.4) and intercept == pytest.approx(8, abs=0.3)
+    residual_sd = np.std(y - (3 * x + 8))
+    assert residual_sd == pytest.approx(0.3, abs=0.1)
+
+
+def test_noisy_line_loss_numbers_from_the_brief():
+    x, y = data.noisy_line()
+    assert np.mean(y**2) == pytest.approx(90, abs=10)  # a = b = 0
+    assert np.mean((x + 1 - y) ** 2) == pytest.approx(65, abs=8)  # a = b = 1
+    diagonal = np.linspace(0, 12, 1201)
+    losses = [np.mean((d * x + d - y) ** 2) for d in diagonal]
+    assert diagonal[int(np.argmin(losses))] == pytest.approx(6, abs=0.8)
+
+
+def test_quadratic_recovers_its_coefficients():
+    x, y = data.quadratic()
+    assert x.shape == (1000,)
+    np.testing.assert_allclose(np.polyfit(x, y, 2), [10, 5, 12], atol=1e-9)
+    assert abs(x.mean()) < 0.1 and x.std() == pytest.approx(1, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: data.noisy_line(n=0), ValueError, "n must be positive"),
+        (lambda: data.noisy_line(n="50"), TypeError, "n must be a whole number"),
+        (lambda: data.noisy_line(noise=-1), ValueError, "noise"),
+        (lambda: data.noisy_line(noise=float("nan")), ValueError, "noise"),
+        (lambda: data.quadratic(coefficients=(1, 2)), ValueError, "coefficients"),
+        (lambda: data.quadratic(n=2.5), TypeError, "n must be a whole number"),
+    ],
+)
+def test_generators_reject_bad_arguments_by_name(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_shipped_csv_is_exactly_what_the_generator_writes():
+    shipped = (data.DATA_DIR / data.VENDING_FILE).read_text(encoding="utf-8")
+    assert shipped == data.vending_csv_text(data.make_vending_machine())
+    assert data.sha256(data.DATA_DIR / data.VENDING_FILE) == data.CHECKSUMS[data.VENDING_FILE]
+
+
+def test_vending_data_has_the_worked_example_of_the_brief():
+    vending = data.load_vending_machine()
+    assert len(vending) == 50
+    assert (vending.visitors[0], vending.bottles_sold[0]) == (105, 21)
+    assert 0.5 * vending.visitors[0] == 52.5
+    best_w = np.sum(vending.visitors * vending.bottles_sold) / np.sum(vending.visitors**2)
+    assert best_w == pytest.approx(0.2, abs=0.01)
+    one = np.mean((best_w * vending.visitors - vending.bottles_sold) ** 2)
+    X = np.column_stack([vending.visitors, vending.temperature_c])
+    w2, *_ = np.linalg.lstsq(X, vending.bottles_sold, rcond=None)
+    two = np.mean((X @ w2 - vending.bottles_sold) ** 2)
+    assert two < one / 3  # the second input really helps
+
+
+def _broken_copy(tmp_path, edit):
+    good = (data.DATA_DIR / data.VENDING_FILE).read_text(encoding="utf-8")
+    path = tmp_path / data.VENDING_FILE
+    path.write_text(edit(good), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda t: "", "expected the columns"),
+        (lambda t: t.replace("bottles_sold", "bottles"), "expected the columns"),
+        (lambda t: "\n".join(t.splitlines()[:30]) + "\n", "expected 50 days of data, found 29"),
+        (lambda t: t.replace("105,20.0,21", "105,warm,21"), "'warm' is not a number"),
+        (lambda t: t.replace("105,20.0,21", "105,nan,21"), "is not finite"),
+        (lambda t: t.replace("105,20.0,21", "105,20.0"), "line 2 has 3 values"),
+        (lambda t: t.replace("105,20.0,21", "105,20.0,22"), "checksum mismatch"),
+    ],
+)
+def test_broken_vending_file_says_which_file_what_and_how_to_restore(tmp_path, edit, words):
+    path = _broken_copy(tmp_path, edit)
+    with pytest.raises(data.DataFileError, match=words) as caught:
+        data.load_vending_machine(path)
+    message = str(caught.value)
+    assert message.startswith("vending_machine.csv") and "git checkout -- data/vending_machine.csv" in message
+
+
+def test_missing_vending_file(tmp_path):
+    with pytest.raises(data.DataFileError, match="the file is missing"):
+        data.load_vending_machine(tmp_path / data.VENDING_FILE)
+
+
+def test_edited_copy_loads_when_checksum_is_not_asked_for(tmp_path):
+    path = _broken_copy(tmp_path, lambda t: t.replace("105,20.0,21", "105,20.0,22"))
+    assert data.load_vending_machine(path, verify_checksum=False).bottles_sold[0] == 22

@@ -1,0 +1,80 @@
+"""The notebooks as files: normalised, shaped like a lesson, and with clean committed outputs.
+
+nbval (run by the same `python -m pytest`) re-executes them and compares their text outputs.
+"""
+
+import getpass
+import json
+import socket
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import notebooks
+
+PATHS = notebooks.notebook_paths()
+IDS = [p.stem for p in PATHS]
+
+
+def load(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def test_there_are_notebooks():
+    assert PATHS and PATHS[0].name == "01_the_neuron.ipynb"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_notebook_is_normalised(path):
+    nb = load(path)
+    assert notebooks.normalise(nb, path.name) == nb, f"run `python -m helpers.notebooks {path}`"
+    assert nb.cells[1].source == notebooks.SETUP_CELL
+    assert notebooks.badges(path.name) in nb.cells[0].source
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_notebook_is_shaped_like_a_lesson(path):
+    nb = load(path)
+    opening = nb.cells[0].source
+    assert "you will learn" in opening and "minutes" in opening
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    assert "## Summary" in headings and "## Exercises" in headings
+    assert headings.index("## Summary") < headings.index("## Exercises")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert sum(".check(" in src for src in code) >= 3
+    long_cells = [src.splitlines()[0] for src in code if len(src.splitlines()) > 15]
+    assert long_cells == []
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_committed_outputs_are_clean(path):
+    nb = load(path)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"cell {index} was never run"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} has an error output"
+            assert output.get("name") != "stderr", f"cell {index} printed to stderr: {output.text[:200]}"
+    text = json.dumps([
+        o.get("text") or {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}
+        for c in nb.cells for o in c.get("outputs", [])
+    ])
+    leaks = [str(Path.home()), str(Path(__file__).resolve().parent.parent), socket.gethostname()]
+    if getpass.getuser() not in {"root", "jovyan"}:
+        leaks.append(getpass.getuser())
+    assert [leak for leak in leaks if leak and leak in text] == []
+
+
+@pytest.mark.parametrize("path", PATHS, ids=IDS)
+def test_every_widget_leaves_a_static_picture(path):
+    nb = load(path)
+    widget_outputs = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+        if o.get("data", {}).get("text/plain", "").startswith(("Fit the model", "Interactive"))
+    ]
+    for output in widget_outputs:
+        assert "image/png" in output.data and notebooks.WIDGET_VIEW not in output.data
+    if "fit_explorer(" in "".join(c.source for c in nb.cells):
+        assert widget_outputs

@@ -1,0 +1,112 @@
+"""The slider mechanism: one figure, updated in place, rendered fast and correctly, never crashing."""
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from helpers import plots, widgets
+from helpers.data import load_vending_machine
+
+
+def neuron(x, w, b):
+    return w * x + b
+
+
+def mse(y_true, y_pred):
+    return np.mean((y_pred - y_true) ** 2)
+
+
+def explorer(w=0.5, b=0.0):
+    vending = load_vending_machine()
+    return widgets.fit_explorer(
+        vending.visitors, vending.bottles_sold, predict=neuron, loss=mse,
+        sliders={"w": (0.0, 0.6, w, 0.005), "b": (-10.0, 20.0, b, 0.5)},
+        xlabel="visitors", ylabel="bottles",
+    )
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_moving_a_slider_updates_the_same_figure_in_place():
+    live = explorer()
+    fig, curve, before = live.fig, live.animated[0], live.image.value
+    live.controls["w"].value = 0.2
+    assert live.fig is fig and live.animated[0] is curve
+    assert live.image.value != before
+    grid = curve.get_xdata()
+    np.testing.assert_allclose(curve.get_ydata(), 0.2 * grid)
+    assert len(live.timings) == 1
+
+
+def test_status_reports_the_learners_loss_for_the_current_values():
+    live = explorer()
+    vending = load_vending_machine()
+    live.set(w=0.12, b=9.0)
+    expected = mse(vending.bottles_sold, 0.12 * vending.visitors + 9.0)
+    assert live.status_text == f"Mean squared error: {expected:,.2f}"
+    assert live.animated[2].get_text() == f"mean squared error = {expected:,.1f}"
+
+
+def test_blitted_update_draws_the_same_pixels_as_a_full_render():
+    moved = explorer()
+    moved.set(w=0.15, b=4.0)
+    fresh = explorer(w=0.15, b=4.0)
+    np.testing.assert_array_equal(pixels(moved.image.value), pixels(fresh.image.value))
+    assert not np.array_equal(pixels(moved.image.value), pixels(explorer().image.value))
+
+
+def test_set_moves_several_controls_with_one_redraw_and_rejects_unknown_names():
+    live = explorer()
+    live.set(w=0.1, b=2.0)
+    assert live.values == {"w": 0.1, "b": 2.0} and len(live.timings) == 1
+    with pytest.raises(ValueError, match="unknown control.*z.*this figure has w, b"):
+        live.set(z=1)
+
+
+def test_an_error_in_the_update_is_shown_under_the_figure_not_raised():
+    fig, (ax,) = plots.live_figure()
+
+    def update(k):
+        if k > 1:
+            raise ZeroDivisionError("k too big")
+        return f"k = {k}"
+
+    live = widgets.LiveFigure(fig, update, {"k": widgets.slider("k", 0, 2, 0, 1)})
+    assert live.status_text == "k = 0.0" and live.error is None
+    live.controls["k"].value = 2
+    assert live.error == "ZeroDivisionError: k too big"
+    assert "could not be drawn" in live.status_text and "k too big" in live.status.value
+    live.controls["k"].value = 1
+    assert live.error is None and live.status_text == "k = 1.0"
+
+
+def test_saved_output_carries_a_static_png_of_the_current_state_and_a_text_line():
+    live = explorer()
+    bundle = live._repr_mimebundle_()
+    assert widgets.WIDGET_VIEW in bundle
+    assert base64.b64decode(bundle["image/png"]) == live.image.value
+    assert bundle["text/plain"] == "Fit the model by hand (w = 0.5, b = 0). Mean squared error: 1,069.61"
+
+
+def test_live_figures_are_registered_for_the_benchmark():
+    live = explorer()
+    assert live in widgets.LiveFigure.instances
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: widgets.slider("w", 0, 1, 2, 0.1), "outside"),
+        (lambda: widgets.slider("w", 0, 1, 0.5, 0), "step must be positive"),
+        (lambda: widgets.LiveFigure(plots.live_figure()[0], lambda: None, {}), "at least one control"),
+        (lambda: widgets.fit_explorer([1, 2], [1], neuron, mse, {"w": (0, 1, 0, 0.1)}, "x", "y"), "same length"),
+    ],
+)
+def test_bad_arguments_are_refused_with_a_sentence(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
