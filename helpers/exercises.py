@@ -88,7 +88,10 @@ def call(function: Any, *args: Any, what: str = "your function") -> Any:
     try:
         result = function(*args)
     except Exception as exc:
-        raise NotYet(f"{what} raised {type(exc).__name__}: {exc}.") from None
+        tip = ""
+        if "truth value of an array" in str(exc):
+            tip = " Python's `if` and `max` look at one number; np.where and np.maximum work element by element."
+        raise NotYet(f"{what} raised {type(exc).__name__}: {exc}.{tip}") from None
     if result is None:
         raise NotYet(f"{what} returned None. Did you forget `return`, or is `...` still in its body?")
     return result

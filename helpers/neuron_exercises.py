@@ -23,9 +23,8 @@ def _check_leaky_relu(leaky_relu: Any) -> str:
 
 def _check_celsius_neuron(answer: Any) -> str:
     w, b = as_pair(answer, "(w, b)")
-    fahrenheit = np.array([-40.0, 32.0, 98.6, 212.0])
-    got = w * fahrenheit + b
-    if not np.allclose(got, (fahrenheit - 32.0) / 1.8, atol=0.05):
+    # 1% on each parameter accepts rounded decimals such as (0.56, -17.8) and refuses (0.5, -17.78).
+    if not np.allclose([w, b], [1 / 1.8, -32 / 1.8], rtol=0.01, atol=0):
         raise NotYet(
             "(w, b) does not turn Fahrenheit into Celsius yet: 212 °F should give 100 °C and 32 °F should give 0 °C."
         )
@@ -48,6 +47,8 @@ def _check_layer_shapes(answer: Any) -> str:
     for name, shape in zip(("W_shape", "B_shape"), answer, strict=True):
         if shape is Ellipsis:
             raise NotYet(f"{name} is still `...`: replace it with a shape such as (2, 5).")
+        if isinstance(shape, int):
+            raise NotYet(f"{name} is the number {shape}, not a tuple: a one-element tuple needs a comma, ({shape},).")
         if not isinstance(shape, (tuple, list)) or not all(isinstance(n, int) for n in shape):
             raise NotYet(f"{name} should be a tuple of whole numbers such as (2, 5), but it is {shape!r}.")
         shapes.append(tuple(shape))
@@ -74,7 +75,8 @@ q2 = Exercise(
 q3 = Exercise(
     "Fit the vending machine by hand",
     _check_good_fit,
-    f"Move the sliders until the mean squared error is below {MSE_TARGET:g}. Lower w first, then raise b.",
+    f"Move the sliders until the mean squared error is below {MSE_TARGET:g}: lower w and raise b together,"
+    " so the line tilts down while it is lifted into the middle of the points.",
     "Any (w, b) with a small enough error works, for example\nanswer = (0.12, 9.0)",
 )
 q4 = Exercise(

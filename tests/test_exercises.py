@@ -28,8 +28,9 @@ def test_leaky_relu_checker():
 def test_fahrenheit_to_celsius_checker():
     assert q2.feedback((1 / 1.8, -32 / 1.8))[0]
     assert q2.feedback([0.5556, -17.78])[0]
+    assert q2.feedback((0.56, -17.8))[0]
     assert q2.feedback((torch.tensor(1 / 1.8), np.float64(-32 / 1.8)))[0]
-    for answer in [(1.8, 32), (1 / 1.8, 32), (0.5, -17.78)]:
+    for answer in [(1.8, 32), (1 / 1.8, 32), (0.5, -17.78), (0.6, -17.78)]:
         correct, message = q2.feedback(answer)
         assert not correct and "0.55" not in message and "17.7" not in message
 
@@ -49,6 +50,15 @@ def test_layer_shape_checker():
         assert not correct and "(4, 3)" not in message
     assert "W_shape is still `...`" in q4.feedback((Ellipsis, Ellipsis))[1]
     assert "tuple of whole numbers" in q4.feedback(("4x3", (3,)))[1]
+    assert "needs a comma, (3,)" in q4.feedback(((4, 3), 3))[1]
+
+
+def test_a_python_if_on_an_array_gets_a_numpy_tip():
+    def leaky_relu(z):
+        return z if z > 0 else 0.1 * z
+
+    correct, message = q1.feedback(leaky_relu)
+    assert not correct and "np.where" in message
 
 
 @pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=["q1", "q2", "q3", "q4"])
