@@ -1,0 +1,81 @@
+"""The authoring tools: the notebook normaliser and the benchmark's slider sweep."""
+
+import sys
+import warnings
+
+import ipywidgets
+import nbformat
+import numpy as np
+import pytest
+
+from helpers import bench, notebooks, widgets
+from helpers.data import load_vending_machine
+
+
+def test_normalise_stamps_setup_and_badges_and_strips_widget_views():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 99 · Test\n\nIntro"),
+        nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output(
+            "display_data", data={notebooks.WIDGET_VIEW: {"model_id": "abc"}, "text/plain": "w", "image/png": "AA=="}),
+            nbformat.v4.new_output("display_data", data={notebooks.WIDGET_VIEW: {"model_id": "def"}})]),
+    ])
+    nb.metadata["widgets"] = {"state": {}}
+    nb.cells[1].metadata["execution"] = {"iopub.status.busy": "2026-01-01"}
+    out = notebooks.normalise(nb, "99_test.ipynb")
+    assert out.cells[0].source.splitlines()[1] == notebooks.badges("99_test.ipynb")
+    assert out.cells[1].source == notebooks.SETUP_CELL and out.cells[2].source == "x = 1"
+    assert [o.data for o in out.cells[2].outputs] == [{"text/plain": "w", "image/png": "AA=="}]
+    assert "widgets" not in out.metadata and "execution" not in out.cells[2].metadata
+    assert notebooks.normalise(out, "99_test.ipynb") == out  # idempotent
+    assert "99_test.ipynb" in notebooks.badges("99_test.ipynb") and notebooks.REPOSITORY in notebooks.SETUP_CELL
+
+
+def test_normalise_refuses_a_notebook_without_a_title():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    with pytest.raises(ValueError, match="first cell must be Markdown"):
+        notebooks.normalise(nb, "x.ipynb")
+
+
+def test_setup_cell_does_nothing_outside_colab(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path_before = list(sys.path)
+    namespace = {}
+    exec(notebooks.SETUP_CELL, namespace)
+    assert "source" not in namespace and sys.path == path_before and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        ipywidgets.FloatSlider(value=0.5, min=0, max=1),
+        ipywidgets.IntSlider(value=0, min=0, max=10),
+        ipywidgets.FloatLogSlider(value=0.1, min=-3, max=0),
+        ipywidgets.Dropdown(options=["relu", "tanh"], value="relu"),
+    ],
+    ids=lambda c: type(c).__name__,
+)
+def test_sweep_covers_the_whole_range_and_every_move_changes_the_value(control):
+    values = bench.sweep_values(control, 11)
+    assert len(values) == 11
+    previous = control.value
+    for value in values:
+        assert value != previous
+        previous = value
+    if hasattr(control, "max") and not hasattr(control, "base"):
+        assert min(values) == control.min and max(values) == control.max
+    if hasattr(control, "base"):
+        assert min(values) == pytest.approx(10**control.min) and max(values) == pytest.approx(10**control.max)
+
+
+def test_every_setting_of_the_fit_explorer_draws_without_errors_or_warnings():
+    vending = load_vending_machine()
+    live = widgets.fit_explorer(
+        vending.visitors, vending.bottles_sold, lambda x, w, b: w * x + b, lambda y, p: np.mean((p - y) ** 2),
+        {"w": (0.0, 0.6, 0.5, 0.005), "b": (-10.0, 20.0, 0.0, 0.5)}, "visitors", "bottles",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = [r for r in bench.measure_live_figures(moves=25) if r["figure"].endswith("Fit the model by hand")]
+    assert {r["control"] for r in report} >= {"w", "b"}
+    assert all(r["errors"] is None and r["moves"] == 25 and r["median_ms"] > 0 for r in report)
+    assert live.values == {"w": 0.5, "b": 0.0}  # the sweep puts the sliders back
