@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
@@ -77,3 +79,29 @@ def draw_neuron(ax: Axes, inputs: list[str], weights: list[str], output: str = "
     ax.set_ylim(0, 1)
     ax.set_aspect("equal")
     ax.axis("off")
+
+
+def loss_grid(loss: Callable[[float, float], float], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The loss at every pair of two parameters: entry [i, j] is loss(first[j], second[i]).
+
+    Rows follow the second parameter (the plot's vertical axis), as `contourf` expects.
+    """
+    return np.array([[loss(p, q) for p in first] for q in second])
+
+
+def draw_contours(
+    ax: Axes, first: np.ndarray, second: np.ndarray, losses: np.ndarray, labels: tuple[str, str],
+    minimum: tuple[float, float] | None = None,
+) -> None:
+    """A loss map: filled contours on log-spaced levels (so both the valley floor and the walls show),
+    labelled axes, a colour bar, and the minimum marked with a star."""
+    low, high = max(float(losses.min()), 1e-3), float(losses.max())
+    losses = np.maximum(losses, low)  # a perfect fit has loss 0, which a log scale cannot show
+    levels = np.geomspace(low, high, 16)
+    filled = ax.contourf(first, second, losses, levels=levels, norm=mpl.colors.LogNorm(), cmap="viridis")
+    ax.contour(first, second, losses, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
+    ax.figure.colorbar(filled, ax=ax, label="loss", format="%.3g")
+    if minimum is not None:
+        ax.plot(*minimum, marker="*", ms=14, color=PALETTE["yellow"], mec="black", ls="none", label="minimum")
+    ax.set(xlabel=labels[0], ylabel=labels[1])
+    ax.grid(False)

@@ -1,0 +1,126 @@
+"""Gradient descent as the notebooks use it once the learner has written it by hand (notebook 03).
+
+`descend` runs plain gradient descent on any loss with a known gradient and stops, saying so, when the
+run diverges, so a figure never has to draw an overflow or a NaN. `line_loss` and `line_gradient`
+are the noisy line's mean squared error and its hand-derived gradient (tested against torch autograd).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+Schedule = Callable[[int], float]
+
+
+def _check_rate(lr: float) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, Real):
+        raise TypeError(f"lr (the learning rate) must be a number, got {type(lr).__name__} {lr!r}")
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr (the learning rate) must be a positive finite number, got {lr}")
+    return float(lr)
+
+
+def line_loss(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of the line y = a*x + b, with params = (a, b)."""
+    a, b = params
+    return float(np.mean((a * x + b - y) ** 2))
+
+
+def line_gradient(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of `line_loss` by hand: dL/da = mean(2 (ŷ − y) x), dL/db = mean(2 (ŷ − y))."""
+    a, b = params
+    error = a * x + b - y
+    return np.array([np.mean(2 * error * x), np.mean(2 * error)])
+
+
+def line_curvature(x: np.ndarray) -> np.ndarray:
+    """The Hessian of `line_loss` (the same everywhere, since the loss is quadratic in a and b)."""
+    x = np.asarray(x, dtype=float)
+    return 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+
+
+@dataclass(frozen=True)
+class Run:
+    """The record of a gradient descent run: every point visited, its loss, and the rate used."""
+
+    path: np.ndarray
+    losses: np.ndarray
+    rates: np.ndarray
+    diverged_at: int | None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.losses[-1])
+
+
+def descend(
+    loss: Callable[[np.ndarray], float],
+    gradient: Callable[[np.ndarray], np.ndarray],
+    start: np.ndarray,
+    lr: float | Schedule,
+    steps: int,
+    blowup: float = 100.0,
+) -> Run:
+    """Gradient descent from `start` for `steps` steps with learning rate `lr` (a number or a schedule).
+
+    Stops early when the loss becomes infinite, NaN, or `blowup` times its starting value: the run is then
+    marked as diverged at that step, and its path ends at the last finite point.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+    if callable(lr):
+        schedule = lr
+    else:
+        constant = _check_rate(lr)
+
+        def schedule(_step: int) -> float:
+            return constant
+
+    point = np.asarray(start, dtype=float).copy()
+    if point.ndim != 1 or not np.all(np.isfinite(point)):
+        raise ValueError(f"start must be a 1-D array of finite numbers, got {start!r}")
+    path, losses, rates = [point.copy()], [loss(point)], []
+    limit = blowup * max(abs(losses[0]), 1.0)
+    diverged_at = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(steps):
+            rate = _check_rate(schedule(step))
+            candidate = point - rate * np.asarray(gradient(point), dtype=float)
+            value = loss(candidate) if np.all(np.isfinite(candidate)) else np.inf
+            if not np.isfinite(value) or value > limit:
+                diverged_at = step + 1
+                break
+            point = candidate
+            path.append(point.copy())
+            losses.append(value)
+            rates.append(rate)
+    return Run(np.array(path), np.array(losses), np.array(rates), diverged_at)
+
+
+def step_decay(lr: float, factor: float = 0.5, every: int = 25) -> Schedule:
+    """A schedule that multiplies the learning rate by `factor` every `every` steps."""
+    lr = _check_rate(lr)
+    if not 0 < factor <= 1:
+        raise ValueError(f"factor must be in (0, 1], got {factor}")
+    if every <= 0:
+        raise ValueError(f"every must be a positive number of steps, got {every}")
+    return lambda step: lr * factor ** (step // every)
+
+
+def cyclical(low: float, high: float, period: int = 20) -> Schedule:
+    """A triangular cyclical schedule: from `low` up to `high` and back down every `period` steps."""
+    low, high = _check_rate(low), _check_rate(high)
+    if high < low:
+        raise ValueError(f"high ({high}) must be at least low ({low})")
+    if period < 2:
+        raise ValueError(f"period must be at least 2 steps, got {period}")
+    half = period / 2
+    return lambda step: low + (high - low) * (1 - abs((step % period) - half) / half)
