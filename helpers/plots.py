@@ -95,7 +95,8 @@ def draw_contours(
 ) -> None:
     """A loss map: filled contours on log-spaced levels (so both the valley floor and the walls show),
     labelled axes, a colour bar, and the minimum marked with a star."""
-    low, high = max(float(losses.min()), 1e-3), float(losses.max())
+    low = max(float(losses.min()), 1e-3)
+    high = max(float(losses.max()), 10 * low)  # a flat map still needs increasing levels
     losses = np.maximum(losses, low)  # a perfect fit has loss 0, which a log scale cannot show
     levels = np.geomspace(low, high, 16)
     filled = ax.contourf(first, second, losses, levels=levels, norm=mpl.colors.LogNorm(), cmap="viridis")

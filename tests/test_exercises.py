@@ -4,8 +4,15 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import exercises
+from helpers import exercises, gradient_exercises, learning_rate_exercises, loss_exercises, neuron_exercises
 from helpers.neuron_exercises import MSE_TARGET, q1, q2, q3, q4
+
+EVERY_EXERCISE = {
+    f"{module.__name__.split('.')[-1]}.{name}": getattr(module, name)
+    for module in (neuron_exercises, loss_exercises, gradient_exercises, learning_rate_exercises)
+    for name in ("q1", "q2", "q3", "q4")
+    if hasattr(module, name)
+}
 
 
 def raises(*_args):
@@ -61,7 +68,7 @@ def test_a_python_if_on_an_array_gets_a_numpy_tip():
     assert not correct and "np.where" in message
 
 
-@pytest.mark.parametrize("exercise", [q1, q2, q3, q4], ids=["q1", "q2", "q3", "q4"])
+@pytest.mark.parametrize("exercise", EVERY_EXERCISE.values(), ids=EVERY_EXERCISE.keys())
 @pytest.mark.parametrize("answer", MALFORMED, ids=lambda a: type(a).__name__)
 def test_every_checker_answers_malformed_input_with_a_sentence(exercise, answer):
     correct, message = exercise.feedback(answer)
@@ -71,8 +78,7 @@ def test_every_checker_answers_malformed_input_with_a_sentence(exercise, answer)
 
 
 def test_unfinished_placeholders_get_a_specific_nudge():
-    def unfinished(z):
-        ...
+    def unfinished(z): ...
 
     assert "returned None" in q1.feedback(unfinished)[1]
     assert "still `...`" in q2.feedback(...)[1]
@@ -122,3 +128,131 @@ def test_solutions_shown_to_learners_pass_their_own_checks():
 def test_converters_say_what_they_expected(convert, value, words):
     with pytest.raises(exercises.NotYet, match=words):
         convert(value, "x")
+
+
+def test_mse_checker():
+    ex = loss_exercises.q1
+    assert ex.feedback(lambda t, p: np.mean((p - t) ** 2))[0]
+    assert ex.feedback(lambda t, p: torch.nn.functional.mse_loss(torch.tensor(p), torch.tensor(t)))[0]
+    assert "absolute" in ex.feedback(lambda t, p: np.mean(np.abs(p - t)))[1]
+    assert "mean instead" in ex.feedback(lambda t, p: np.sum((p - t) ** 2))[1]
+    assert not ex.feedback(lambda t, p: np.mean(p - t) ** 2)[0]
+
+
+def test_diagonal_checker():
+    ex = loss_exercises.q2
+    ds = np.linspace(0, 12, 1201)
+    best = ds[np.argmin([np.mean((d * loss_exercises.X + d - loss_exercises.Y) ** 2) for d in ds])]
+    assert ex.feedback(best)[0] and ex.feedback(np.float64(best))[0]
+    for wrong in (6.0, 3.0, 8.0):
+        correct, message = ex.feedback(wrong)
+        assert not correct and f"{best:.2f}" not in message
+
+
+def test_valley_bottom_checker():
+    ex = loss_exercises.q3
+    assert ex.feedback(tuple(np.polyfit(loss_exercises.X, loss_exercises.Y, 1)))[0]
+    assert ex.feedback((3.1, 7.95))[0]
+    for wrong in ((2.5, 8.5), (6.2, 6.2), (0, 0)):
+        assert not ex.feedback(wrong)[0]
+
+
+def test_gradient_checker():
+    ex = gradient_exercises.q1
+    right = gradient_exercises.quadratic_gradient
+    assert ex.feedback(right)[0]
+    assert ex.feedback(lambda x, y, a, b, c: list(right(x, y, a, b, c)))[0]
+    assert "half the right size" in ex.feedback(lambda *args: right(*args) / 2)[1]
+    assert not ex.feedback(lambda *args: right(*args)[::-1])[0]
+    assert "shape (3,)" in ex.feedback(lambda *args: right(*args)[:2])[1]
+
+
+def test_slope_checker():
+    ex = gradient_exercises.q2
+    assert ex.feedback(lambda f, t, h: (f(t + h) - f(t - h)) / (2 * h))[0]
+    assert "one-sided" in ex.feedback(lambda f, t, h: (f(t + h) - f(t)) / h)[1]
+    assert not ex.feedback(lambda f, t, h: (f(t + h) - f(t - h)) / h)[0]
+
+
+def test_step_checker():
+    ex = gradient_exercises.q3
+    assert ex.feedback(lambda p, g, lr: p - lr * g)[0]
+    assert "uphill" in ex.feedback(lambda p, g, lr: p + lr * g)[1]
+    assert not ex.feedback(lambda p, g, lr: p - g)[0]
+
+
+def test_epochs_checker():
+    ex = gradient_exercises.q4
+    assert ex.feedback(25)[0] and ex.feedback(np.int64(25))[0]
+    assert "too many" in ex.feedback(26)[1] and "too few" in ex.feedback(10)[1]
+
+
+def test_fast_learning_rate_checker():
+    ex = learning_rate_exercises.q1
+    assert ex.feedback(0.6)[0]
+    assert "diverges" in ex.feedback(0.9)[1]
+    assert "not below" in ex.feedback(0.05)[1]
+    assert "positive" in ex.feedback(-0.5)[1]
+
+
+def test_stable_limit_checker():
+    ex = learning_rate_exercises.q2
+    from helpers.training import line_curvature
+
+    assert ex.feedback(2 / np.linalg.eigvalsh(line_curvature(learning_rate_exercises.X)).max())[0]
+    for wrong in (2.0, 0.5, 2 / np.linalg.eigvalsh(line_curvature(learning_rate_exercises.X)).min()):
+        assert not ex.feedback(wrong)[0]
+
+
+def test_step_decay_checker():
+    ex = learning_rate_exercises.q3
+    assert ex.feedback(lambda step: 0.7 * 0.5 ** (step // 25))[0]
+    assert not ex.feedback(lambda step: 0.7 * 0.5 ** (step / 25))[0]
+    assert not ex.feedback(lambda step: 0.7)[0]
+    assert "schedule(0) raised" in ex.feedback(lambda: 0.7)[1]
+
+
+def _brief_losses():
+    from helpers.data import quadratic
+
+    x, y = quadratic()
+    params, losses = np.array([15.0, -2.0, 10.0]), []
+    for _ in range(51):
+        losses.append(np.mean((params[0] * x**2 + params[1] * x + params[2] - y) ** 2))
+        params = params - 0.1 * gradient_exercises.quadratic_gradient(x, y, *params)
+    return losses
+
+
+@pytest.mark.parametrize(
+    "exercise, answer_of",
+    [
+        (loss_exercises.q1, lambda ns: ns["mse"]),
+        (loss_exercises.q2, lambda ns: ns["best_d"]),
+        (loss_exercises.q3, lambda ns: ns["answer"]),
+        (gradient_exercises.q1, lambda ns: ns["gradient"]),
+        (gradient_exercises.q2, lambda ns: ns["slope"]),
+        (gradient_exercises.q3, lambda ns: ns["step"]),
+        (gradient_exercises.q4, lambda ns: ns["epochs_needed"]),
+        (learning_rate_exercises.q1, lambda ns: ns["lr"]),
+        (learning_rate_exercises.q2, lambda ns: ns["stable_limit"]),
+        (learning_rate_exercises.q3, lambda ns: ns["schedule"]),
+    ],
+    ids=lambda v: getattr(v, "title", ""),
+)
+def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
+    from helpers import training
+
+    x, y = loss_exercises.X, loss_exercises.Y
+    namespace = {
+        "np": np,
+        "training": training,
+        "x": x,
+        "y": y,
+        "losses": _brief_losses(),
+        "loss": lambda a, b: np.mean((a * x + b - y) ** 2),
+    }
+    code = exercise.solution_text
+    if code.startswith("Any "):
+        code = code.split("\n", 1)[1]
+    exec(code, namespace)
+    assert exercise.feedback(answer_of(namespace))[0]

@@ -22,9 +22,13 @@ def mse(y_true, y_pred):
 def explorer(w=0.5, b=0.0):
     vending = load_vending_machine()
     return widgets.fit_explorer(
-        vending.visitors, vending.bottles_sold, predict=neuron, loss=mse,
+        vending.visitors,
+        vending.bottles_sold,
+        predict=neuron,
+        loss=mse,
         sliders={"w": (0.0, 0.6, w, 0.005), "b": (-10.0, 20.0, b, 0.5)},
-        xlabel="visitors", ylabel="bottles",
+        xlabel="visitors",
+        ylabel="bottles",
     )
 
 
@@ -110,3 +114,85 @@ def test_live_figures_are_registered_for_the_benchmark():
 def test_bad_arguments_are_refused_with_a_sentence(make, words):
     with pytest.raises(ValueError, match=words):
         make()
+
+
+def line_setup():
+    from helpers import training
+    from helpers.data import noisy_line
+
+    x, y = noisy_line()
+    a_grid, b_grid = np.linspace(-1, 7, 31), np.linspace(-1, 11, 31)
+    grid = plots.loss_grid(lambda a, b: training.line_loss((a, b), x, y), a_grid, b_grid)
+
+    def run(lr):
+        return training.descend(
+            lambda p: training.line_loss(p, x, y), lambda p: training.line_gradient(p, x, y), np.zeros(2), lr, 100
+        )
+
+    return x, y, a_grid, b_grid, grid, run
+
+
+def test_surface_explorer_moves_a_marker_on_the_loss_map():
+    x, y, *_ = line_setup()
+    live = widgets.fit_explorer(
+        x,
+        y,
+        lambda x, a, b: a * x + b,
+        mse,
+        {"a": (-2.0, 8.0, 0.0, 0.1), "b": (-2.0, 12.0, 0.0, 0.1)},
+        "x",
+        "y",
+        surface=True,
+        minimum=(3.16, 7.93),
+    )
+    marker = live.animated[-1]
+    live.set(a=3.0, b=8.0)
+    assert list(marker.get_xdata()) == [3.0] and list(marker.get_ydata()) == [8.0]
+    assert live.status_text == f"Mean squared error: {mse(y, 3 * x + 8):,.2f}"
+    with pytest.raises(ValueError, match="exactly two sliders"):
+        widgets.fit_explorer(x, y, lambda x, a: a * x, mse, {"a": (0, 1, 0, 0.1)}, "x", "y", surface=True)
+
+
+def test_loss_grid_orientation_matches_contourf():
+    grid = plots.loss_grid(lambda p, q: 10 * p + q, np.array([0.0, 1.0, 2.0]), np.array([0.0, 5.0]))
+    np.testing.assert_array_equal(grid, [[0, 10, 20], [5, 15, 25]])
+
+
+def test_learning_rate_explorer_says_when_training_diverges_and_draws_no_nan():
+    x, y, a_grid, b_grid, grid, run = line_setup()
+    live = widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.05), stable_limit=0.771)
+    path, curve, verdict = live.animated
+    assert live.status_text.startswith("Learning rate 0.05: loss 92.9 →") and verdict.get_text() == " "
+    live.set(lr=0.9)
+    assert "diverged at step" in live.status_text and "Try a smaller learning rate" in live.status_text
+    assert "0.771" in live.status_text and verdict.get_text().startswith("diverged at step")
+    assert np.all(np.isfinite(path.get_xydata())) and np.all(np.isfinite(curve.get_xydata()))
+    live.set(lr=0.5)
+    assert verdict.get_text() == " " and "diverged" not in live.status_text
+    with pytest.raises(ValueError, match="lr_range"):
+        widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.1, 0.01, 0.05))
+
+
+def test_training_explorer_replays_recorded_epochs_without_training():
+    x = np.linspace(-1, 1, 30)
+    y = 2 * x**2
+    history = {"a": np.array([0.0, 1.0, 2.0]), "b": np.zeros(3), "c": np.zeros(3)}
+    calls = []
+
+    def predict(x, a, b, c):
+        calls.append(a)
+        return a * x**2 + b * x + c
+
+    grids = (np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
+    live = widgets.training_explorer(
+        x, y, predict, history, np.array([1.0, 0.5, 0.0001]), ("b", "c", *grids, np.ones((5, 5)))
+    )
+    curve, path, point, now, headline = live.animated
+    live.set(epoch=2)
+    np.testing.assert_allclose(curve.get_ydata(), 2 * curve.get_xdata() ** 2)
+    assert len(path.get_xdata()) == 3 and list(now.get_xdata()) == [2]
+    assert headline.get_text() == "epoch 2: loss 0.0001" and calls == [0.0, 2.0]
+    with pytest.raises(ValueError, match="one per epoch"):
+        widgets.training_explorer(x, y, predict, {"a": np.zeros(2)}, np.ones(3), ("a", "a", *grids, np.ones((5, 5))))
+    with pytest.raises(ValueError, match="not in history"):
+        widgets.training_explorer(x, y, predict, history, np.ones(3), ("b", "z", *grids, np.ones((5, 5))))

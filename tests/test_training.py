@@ -1,0 +1,121 @@
+"""Gradient descent helpers: the hand-derived maths against torch autograd, divergence, schedules."""
+
+import numpy as np
+import pytest
+import torch
+
+from helpers import training
+from helpers.data import load_vending_machine, noisy_line, quadratic
+from helpers.gradient_exercises import epochs_to_reach, quadratic_gradient
+
+X, Y = noisy_line()
+
+
+def autograd(loss_of_tensor, params):
+    t = torch.tensor(params, dtype=torch.float64, requires_grad=True)
+    loss_of_tensor(t).backward()
+    return t.grad.numpy()
+
+
+@pytest.mark.parametrize("params", [(0.0, 0.0), (3.0, 8.0), (-1.5, 12.0)])
+def test_line_gradient_by_hand_equals_autograd(params):
+    x, y = torch.tensor(X), torch.tensor(Y)
+    expected = autograd(lambda p: torch.mean((p[0] * x + p[1] - y) ** 2), params)
+    np.testing.assert_allclose(training.line_gradient(np.array(params), X, Y), expected, rtol=1e-12)
+    assert training.line_loss(params, X, Y) == pytest.approx(float(torch.mean((params[0] * x + params[1] - y) ** 2)))
+
+
+def test_line_curvature_is_the_hessian_from_autograd():
+    x, y = torch.tensor(X), torch.tensor(Y)
+    hessian = torch.autograd.functional.hessian(
+        lambda p: torch.mean((p[0] * x + p[1] - y) ** 2), torch.zeros(2, dtype=torch.float64)
+    )
+    np.testing.assert_allclose(training.line_curvature(X), hessian.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("params", [(15.0, -2.0, 10.0), (10.0, 5.0, 12.0), (0.0, 1.0, -1.0)])
+def test_quadratic_gradient_by_hand_equals_autograd(params):
+    xq, yq = quadratic()
+    x, y = torch.tensor(xq), torch.tensor(yq)
+    expected = autograd(lambda p: torch.mean((p[0] * x**2 + p[1] * x + p[2] - y) ** 2), params)
+    np.testing.assert_allclose(quadratic_gradient(xq, yq, *params), expected, rtol=1e-10, atol=1e-12)
+
+
+def test_vending_derivative_three_ways_agree():
+    v = load_vending_machine()
+    visitors, sold = v.visitors.astype(float), v.bottles_sold.astype(float)
+
+    def loss(w):
+        return np.mean((w * visitors - sold) ** 2)
+
+    by_hand = np.mean(2 * (0.5 * visitors - sold) * visitors)
+    finite = (loss(0.5 + 1e-4) - loss(0.5 - 1e-4)) / 2e-4
+    auto = autograd(lambda w: torch.mean((w[0] * torch.tensor(visitors) - torch.tensor(sold)) ** 2), [0.5])[0]
+    assert by_hand == pytest.approx(auto, rel=1e-12) and finite == pytest.approx(auto, rel=1e-8)
+
+
+def run(lr, steps=100):
+    return training.descend(
+        lambda p: training.line_loss(p, X, Y), lambda p: training.line_gradient(p, X, Y), np.zeros(2), lr, steps
+    )
+
+
+def test_descend_matches_a_plain_loop_and_reaches_the_least_squares_line():
+    result = run(0.5, 300)
+    point = np.zeros(2)
+    for _ in range(300):
+        point = point - 0.5 * training.line_gradient(point, X, Y)
+    np.testing.assert_allclose(result.path[-1], point)
+    np.testing.assert_allclose(result.path[-1], np.polyfit(X, Y, 1), atol=1e-6)
+    assert not result.diverged and len(result.path) == len(result.losses) == 301 and len(result.rates) == 300
+
+
+def test_divergence_stops_early_and_never_records_a_non_finite_value():
+    with np.errstate(all="raise"):
+        result = run(5.0, 10_000)
+    assert result.diverged and result.diverged_at < 50
+    assert np.all(np.isfinite(result.path)) and np.all(np.isfinite(result.losses))
+    assert len(result.losses) == result.diverged_at
+
+
+def test_the_stable_limit_is_two_over_the_largest_curvature():
+    limit = 2 / np.linalg.eigvalsh(training.line_curvature(X)).max()
+    below, above = run(limit * 0.99, 3000), run(limit * 1.01, 3000)
+    assert below.final_loss < below.losses[0] and not below.diverged
+    assert above.diverged
+
+
+def test_schedules():
+    decay = training.step_decay(0.8, factor=0.5, every=10)
+    assert [decay(s) for s in (0, 9, 10, 25)] == [0.8, 0.8, 0.4, 0.2]
+    cycle = training.cyclical(0.1, 0.5, period=4)
+    assert [round(cycle(s), 10) for s in range(6)] == [0.1, 0.3, 0.5, 0.3, 0.1, 0.3]
+    result = run(decay, 30)
+    np.testing.assert_allclose(result.rates, [decay(s) for s in range(30)])
+
+
+def test_the_brief_quadratic_training_numbers():
+    assert epochs_to_reach(0.01) == 25
+    assert epochs_to_reach(1e-12) is None
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: run(0.0), ValueError, "lr .* positive"),
+        (lambda: run(-0.1), ValueError, "lr .* positive"),
+        (lambda: run(float("nan")), ValueError, "lr .* positive"),
+        (lambda: run("fast"), TypeError, "lr .* must be a number"),
+        (lambda: run(0.1, steps=0), ValueError, "steps must be a positive whole number"),
+        (lambda: run(0.1, steps=2.5), ValueError, "steps must be a positive whole number"),
+        (lambda: training.descend(len, len, [np.nan, 0], 0.1, 5), ValueError, "start must be"),
+        (lambda: run(lambda step: -1.0), ValueError, "lr .* positive"),
+        (lambda: training.step_decay(0.1, factor=2), ValueError, "factor"),
+        (lambda: training.step_decay(0.1, every=0), ValueError, "every"),
+        (lambda: training.cyclical(0.5, 0.1), ValueError, "high"),
+        (lambda: training.cyclical(0.1, 0.5, period=1), ValueError, "period"),
+    ],
+)
+def test_bad_arguments_name_what_was_expected(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
