@@ -30,18 +30,23 @@ def epochs_to_reach(target: float, lr: float = 0.1, epochs: int = 50) -> int | N
     return None
 
 
-def _check_gradient(gradient: Any) -> str:
+def _check_line_gradient(line_gradient: Any) -> str:
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=20), rng.normal(size=20)
-    for params in [(1.0, -2.0, 0.5), (0.0, 0.0, 0.0)]:
-        got = as_array(call(gradient, x, y, *params, what="gradient(x, y, a, b, c)"),
-                       "gradient(x, y, a, b, c)", shape=(3,))
-        want = quadratic_gradient(x, y, *params)
+    for a, b in [(1.0, -2.0), (0.5, 3.0)]:
+        got = as_array(call(line_gradient, x, y, a, b, what="line_gradient(x, y, a, b)"),
+                       "line_gradient(x, y, a, b)", shape=(2,))
+        error = a * x + b - y
+        want = np.array([np.mean(2 * error * x), np.mean(2 * error)])
         if np.allclose(got, want / 2):
-            raise NotYet("gradient(x, y, a, b, c) is half the right size: the square brings down a factor 2.")
-        for name, g, w in zip("abc", got, want, strict=True):
+            raise NotYet("line_gradient is half the right size: the square brings down a factor 2.")
+        if np.allclose(got, -want):
+            raise NotYet("line_gradient points the wrong way: use the error ŷ − y, prediction minus target.")
+        if np.allclose(got, want * len(x)):
+            raise NotYet("line_gradient adds over the examples; the loss is a mean, so take the mean.")
+        for name, g, w in zip("ab", got, want, strict=True):
             expect_close(g, w, f"the derivative with respect to {name}")
-    return "All three derivatives match."
+    return "Both derivatives match: the same pattern as the quadratic's, with x and 1 multiplying a and b."
 
 
 def _check_slope(slope: Any) -> str:
@@ -74,12 +79,12 @@ def _check_epochs(answer: Any) -> str:
 
 
 q1 = Exercise(
-    "The quadratic neuron's gradient",
-    _check_gradient,
-    "Compute error = a·x² + b·x + c − y once; then each derivative is mean(2 · error · (what multiplies that"
-    " parameter)).",
-    "def gradient(x, y, a, b, c):\n    error = a * x**2 + b * x + c - y\n"
-    "    return np.array([np.mean(2 * error * x**2), np.mean(2 * error * x), np.mean(2 * error)])",
+    "The line's gradient",
+    _check_line_gradient,
+    "Compute error = a·x + b − y once; as in section 4, each derivative is mean(2 · error · (what multiplies"
+    " that parameter in the model)).",
+    "def line_gradient(x, y, a, b):\n    error = a * x + b - y\n"
+    "    return np.array([np.mean(2 * error * x), np.mean(2 * error)])",
 )
 q2 = Exercise(
     "A slope by finite differences",

@@ -32,10 +32,10 @@ def _check_mse(mse: Any) -> str:
 
 def _check_diagonal(answer: Any) -> str:
     d = as_number(answer, "best_d")
-    if abs(d - BEST_DIAGONAL) > 0.05:
+    if abs(d - BEST_DIAGONAL) > 0.005:
         loss = float(np.mean((d * X + d - Y) ** 2))
         raise NotYet(f"at a = b = {d:g} the loss is {loss:.3g}; somewhere else on the diagonal it is lower.")
-    return f"The lowest point of the diagonal is near a = b = {BEST_DIAGONAL:.2f}."
+    return "That is the lowest point of the diagonal, to two decimals."
 
 
 def _check_minimum(answer: Any) -> str:
@@ -43,8 +43,8 @@ def _check_minimum(answer: Any) -> str:
     loss = float(np.mean((a * X + b - Y) ** 2))
     if loss > LOWEST_LOSS + MINIMUM_MARGIN:
         raise NotYet(
-            f"the loss at ({a:g}, {b:g}) is {loss:.3f}; the lowest point is less than {MINIMUM_MARGIN} above "
-            "the smallest loss on the map. Follow the valley towards the darkest colour."
+            f"the loss at ({a:g}, {b:g}) is {loss:.3f}; aim for a loss no more than {MINIMUM_MARGIN} above the "
+            "smallest loss on the map. Follow the valley towards the darkest colour."
         )
     return f"Loss {loss:.3f}, within {MINIMUM_MARGIN} of the lowest possible."
 
@@ -65,7 +65,8 @@ q2 = Exercise(
 q3 = Exercise(
     "Find the bottom of the valley",
     _check_minimum,
-    "Use the sliders in section 5: move along the long valley of the map until the title's error stops falling."
+    "Use the sliders in section 3: move along the long valley of the map, watching the error in the line under"
+    " the figure (it has two decimals), until it stops falling."
     " Or ask NumPy: np.polyfit(x, y, 1) returns the best (a, b) of a line.",
     "a_best, b_best = np.polyfit(x, y, 1)\nanswer = (a_best, b_best)",
 )

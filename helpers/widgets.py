@@ -332,6 +332,10 @@ def learning_rate_explorer(
             limit = f" (the stable limit here is {stable_limit:.3g})" if stable_limit else ""
             return (f"Learning rate {lr:.3g}: training diverged at step {result.diverged_at}: each step overshoots "
                     f"the valley further than the last. Try a smaller learning rate{limit}.")
+        if result.final_loss > result.losses[0]:
+            verdict.set_text("diverging")
+            return (f"Learning rate {lr:.3g}: the loss grew from {result.losses[0]:.3g} to {result.final_loss:.3g} "
+                    f"in {steps} steps: training is diverging, slowly. Try a smaller learning rate.")
         verdict.set_text(" ")
         return f"Learning rate {lr:.3g}: loss {result.losses[0]:.3g} → {result.final_loss:.3g} after {steps} steps."
 

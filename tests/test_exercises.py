@@ -157,14 +157,20 @@ def test_valley_bottom_checker():
         assert not ex.feedback(wrong)[0]
 
 
-def test_gradient_checker():
+def test_line_gradient_checker():
     ex = gradient_exercises.q1
-    right = gradient_exercises.quadratic_gradient
+    from helpers.training import line_gradient
+
+    def right(x, y, a, b):
+        return line_gradient(np.array([a, b]), x, y)
+
     assert ex.feedback(right)[0]
-    assert ex.feedback(lambda x, y, a, b, c: list(right(x, y, a, b, c)))[0]
+    assert ex.feedback(lambda x, y, a, b: list(right(x, y, a, b)))[0]
     assert "half the right size" in ex.feedback(lambda *args: right(*args) / 2)[1]
+    assert "wrong way" in ex.feedback(lambda *args: -right(*args))[1]
+    assert "take the mean" in ex.feedback(lambda x, *args: right(x, *args) * len(x))[1]
     assert not ex.feedback(lambda *args: right(*args)[::-1])[0]
-    assert "shape (3,)" in ex.feedback(lambda *args: right(*args)[:2])[1]
+    assert "shape (2,)" in ex.feedback(lambda *args: np.append(right(*args), 0))[1]
 
 
 def test_slope_checker():
@@ -199,15 +205,19 @@ def test_stable_limit_checker():
     ex = learning_rate_exercises.q2
     from helpers.training import line_curvature
 
-    assert ex.feedback(2 / np.linalg.eigvalsh(line_curvature(learning_rate_exercises.X)).max())[0]
-    for wrong in (2.0, 0.5, 2 / np.linalg.eigvalsh(line_curvature(learning_rate_exercises.X)).min()):
+    def limit(x):
+        return 2 / np.linalg.eigvalsh(line_curvature(x)).max()
+
+    assert ex.feedback(limit(10 * learning_rate_exercises.X))[0]
+    assert "original x" in ex.feedback(limit(learning_rate_exercises.X))[1]
+    for wrong in (2.0, 0.0771, limit(learning_rate_exercises.X) / 10):
         assert not ex.feedback(wrong)[0]
 
 
 def test_step_decay_checker():
     ex = learning_rate_exercises.q3
     assert ex.feedback(lambda step: 0.7 * 0.5 ** (step // 25))[0]
-    assert not ex.feedback(lambda step: 0.7 * 0.5 ** (step / 25))[0]
+    assert "step // 25" in ex.feedback(lambda step: 0.7 * 0.5 ** (step / 25))[1]
     assert not ex.feedback(lambda step: 0.7)[0]
     assert "schedule(0) raised" in ex.feedback(lambda: 0.7)[1]
 
@@ -229,12 +239,12 @@ def _brief_losses():
         (loss_exercises.q1, lambda ns: ns["mse"]),
         (loss_exercises.q2, lambda ns: ns["best_d"]),
         (loss_exercises.q3, lambda ns: ns["answer"]),
-        (gradient_exercises.q1, lambda ns: ns["gradient"]),
+        (gradient_exercises.q1, lambda ns: ns["line_gradient"]),
         (gradient_exercises.q2, lambda ns: ns["slope"]),
         (gradient_exercises.q3, lambda ns: ns["step"]),
         (gradient_exercises.q4, lambda ns: ns["epochs_needed"]),
         (learning_rate_exercises.q1, lambda ns: ns["lr"]),
-        (learning_rate_exercises.q2, lambda ns: ns["stable_limit"]),
+        (learning_rate_exercises.q2, lambda ns: ns["my_limit"]),
         (learning_rate_exercises.q3, lambda ns: ns["schedule"]),
     ],
     ids=lambda v: getattr(v, "title", ""),
