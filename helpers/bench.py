@@ -41,8 +41,20 @@ def sweep_values(control: Any, moves: int) -> list[Any]:
     return values[1:] + values[:1] if values[0] == control.value else values
 
 
+def drawn_finite(artist: Any) -> bool:
+    """Whether an artist's data are all finite numbers (a NaN or an infinity would be drawn as nothing)."""
+    if hasattr(artist, "get_xydata"):
+        return bool(np.all(np.isfinite(artist.get_xydata())))
+    if hasattr(artist, "get_segments"):
+        return all(np.all(np.isfinite(segment)) for segment in artist.get_segments())
+    return True
+
+
 def measure_live_figures(moves: int = 30) -> list[dict[str, Any]]:
-    """Move every control of every live figure in this kernel; time each move. Restores the controls."""
+    """Move every control of every live figure in this kernel across its range; time each move.
+
+    Also counts the moves that ended in an error or drew a non-finite value. Restores the controls.
+    """
     from helpers.widgets import LiveFigure
 
     results = []
@@ -50,15 +62,19 @@ def measure_live_figures(moves: int = 30) -> list[dict[str, Any]]:
         for name, control in live.controls.items():
             start = control.value
             live.timings.clear()
+            errors, non_finite = [], 0
             for value in sweep_values(control, moves):
                 control.value = value
+                if live.error:
+                    errors.append(f"{name} = {value}: {live.error}")
+                non_finite += not all(drawn_finite(artist) for artist in live.animated)
             times_ms = np.array(live.timings) * 1000
             live.set(**{name: start})
             results.append({
                 "figure": f"{number}. {live.title}", "control": name, "moves": len(times_ms),
                 "median_ms": round(float(np.median(times_ms)), 1),
                 "p95_ms": round(float(np.percentile(times_ms, 95)), 1),
-                "errors": live.error,
+                "errors": "; ".join(errors) or None, "non_finite_moves": non_finite,
             })
     return results
 
