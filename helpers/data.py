@@ -7,6 +7,7 @@ Run `python -m helpers.data` to write `data/vending_machine.csv` again from its 
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 from dataclasses import dataclass
@@ -20,8 +21,11 @@ VENDING_FILE = "vending_machine.csv"
 VENDING_COLUMNS = ("day", "visitors", "temperature_c", "bottles_sold")
 VENDING_DAYS = 50
 # sha256 of data/vending_machine.csv as the generator writes it; the loader refuses anything else.
+DIGITS_FILE = "digits.csv.gz"
+DIGITS_COUNT = 1797
 CHECKSUMS = {
     VENDING_FILE: "8b5f7eb80db4f2149e453db26f5c090590c603e7674aedf5179ab61f478bd3f3",
+    DIGITS_FILE: "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
 }
 RESTORE_HINT = (
     "Restore it with `git checkout -- data/{name}` or write it again with `python -m helpers.data`."
@@ -82,6 +86,35 @@ def quadratic(
     x = rng.normal(0.0, 1.0, n)
     y = a * x**2 + b * x + c + rng.normal(0.0, noise, n)
     return x, y
+
+
+def ring(n: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two classes no straight line can separate: class 0 in a disc, class 1 in a ring around it.
+
+    Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0, half of each.
+    """
+    n = _check_positive_int("n", n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 2
+    radius = np.where(labels == 0, rng.uniform(0.0, 0.5, n), rng.uniform(1.0, 1.5, n))
+    angle = rng.uniform(0.0, 2 * np.pi, n)
+    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]) + rng.normal(0.0, noise, (n, 2))
+    return points, labels.astype(float)
+
+
+def xor(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The XOR problem: four clouds at (±1, ±1); class 1 where the two coordinates have the same sign.
+
+    Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0.
+    """
+    n = _check_positive_int("n", n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=float)
+    which = np.arange(n) % 4
+    points = corners[which] + rng.normal(0.0, noise, (n, 2))
+    return points, (which < 2).astype(float)
 
 
 @dataclass(frozen=True)
@@ -165,6 +198,30 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
         raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
     day, visitors, temperature, bottles = (np.array(c) for c in columns)
     return VendingData(day.astype(int), visitors.astype(int), temperature, bottles.astype(int))
+
+
+def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The 8×8 handwritten digits (UCI optdigits test set, 1,797 images, CC BY 4.0; see data/README.md).
+
+    Returns images of shape (1797, 8, 8) with pixel values 0 to 16 as floats, and labels 0 to 9 as ints.
+    The file's checksum, size and value ranges are checked; any problem names the file and the fix.
+    """
+    path = Path(path) if path is not None else DATA_DIR / DIGITS_FILE
+    if not path.is_file():
+        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+    if sha256(path) != CHECKSUMS[DIGITS_FILE]:
+        raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
+    try:
+        with gzip.open(path, "rt", encoding="ascii") as handle:
+            table = np.loadtxt(handle, delimiter=",")
+    except (OSError, ValueError, EOFError) as exc:
+        raise _fail(path, f"it cannot be read as gzipped CSV ({exc})") from None
+    if table.shape != (DIGITS_COUNT, 65):
+        raise _fail(path, f"expected {DIGITS_COUNT} rows of 65 numbers, found shape {table.shape}")
+    pixels, labels = table[:, :64], table[:, 64]
+    if pixels.min() < 0 or pixels.max() > 16 or not set(np.unique(labels)) <= set(range(10)):
+        raise _fail(path, "pixels must lie in 0..16 and labels in 0..9")
+    return pixels.reshape(-1, 8, 8), labels.astype(int)
 
 
 def write_vending_machine(path: str | Path | None = None) -> Path:

@@ -106,3 +106,22 @@ def draw_contours(
         ax.plot(*minimum, marker="*", ms=14, color=PALETTE["yellow"], mec="black", ls="none", label="minimum")
     ax.set(xlabel=labels[0], ylabel=labels[1])
     ax.grid(False)
+
+
+def draw_classes(ax: Axes, X: np.ndarray, y: np.ndarray) -> None:
+    """Scatter two classes of 2-D points with distinct colours and markers, and label the axes."""
+    for label, marker, colour in [(0, "o", PALETTE["blue"]), (1, "^", PALETTE["orange"])]:
+        ax.scatter(*np.asarray(X)[np.asarray(y) == label].T, s=14, marker=marker, color=colour, ec="black",
+                   lw=0.3, label=f"class {label}")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
+
+
+def draw_probability(
+    ax: Axes, xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, boundary: bool = True
+) -> mpl.image.AxesImage:
+    """A model's probability of class 1 as a background (purple for 0, orange for 1), with the 0.5 boundary."""
+    image = ax.imshow(probability, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="PuOr_r",
+                      vmin=0, vmax=1, alpha=0.5, aspect="auto")
+    if boundary:
+        ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=2)
+    return image

@@ -340,3 +340,220 @@ def learning_rate_explorer(
         return f"Learning rate {lr:.3g}: loss {result.losses[0]:.3g} → {result.final_loss:.3g} after {steps} steps."
 
     return LiveFigure(fig, update, {"lr": rate}, animated=(path, curve, verdict), title=title)
+
+
+def boundary_explorer(
+    X: np.ndarray,
+    y: np.ndarray,
+    xs: np.ndarray,
+    ys: np.ndarray,
+    maps: Mapping[tuple[int, str], np.ndarray],
+    accuracies: Mapping[tuple[int, str], float],
+    start: tuple[int, str] | None = None,
+    title: str = "Hidden units and the decision boundary",
+) -> LiveFigure:
+    """A hidden-units slider and an activation choice over networks trained beforehand.
+
+    `maps[(units, activation)]` is the probability of class 1 on the grid (xs, ys) for a network trained
+    with that setting; moving a control only swaps pictures (no training), so it answers at once.
+    """
+    import contourpy
+
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
+        raise ValueError(f"X must have shape (n, 2) and y length n, got {X.shape} and {len(y)}")
+    if not maps or set(maps) != set(accuracies):
+        raise ValueError("maps and accuracies need the same, non-empty set of (units, activation) settings")
+    units = sorted({u for u, _ in maps})
+    activations = list(dict.fromkeys(a for _, a in maps))
+    first = start or (units[0], activations[0])
+    if first not in maps:
+        raise ValueError(f"start {first} is not one of the trained settings")
+    boundaries = {key: contourpy.contour_generator(xs, ys, p).lines(0.5) for key, p in maps.items()}
+    controls = {
+        "units": widgets.SelectionSlider(options=units, value=first[0], description="hidden units",
+                                         continuous_update=True, style={"description_width": "initial"},
+                                         layout=widgets.Layout(width="420px")),
+        "activation": widgets.ToggleButtons(options=activations, value=first[1], description="activation"),
+    }
+    fig, (ax,) = plots.live_figure(size=(5.6, 4.6))
+    image = plots.draw_probability(ax, xs, ys, maps[first], boundary=False)
+    fig.colorbar(image, ax=ax, label="probability of class 1")
+    plots.draw_classes(ax, X, y)
+    points = tuple(ax.collections)  # redrawn over the background image on every move, so they stay on top
+    boundary = LineCollection([], colors="black", linewidths=2, label="boundary (p = 0.5)")
+    ax.add_collection(boundary, autolim=False)
+    ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]))
+    legend = ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
+    headline = ax.set_title(" ")
+
+    def update(units: int, activation: str) -> str:
+        key = (units, activation)
+        if key not in maps:
+            return f"No network was trained with {units} hidden units and {activation}."
+        image.set_data(maps[key])
+        boundary.set_segments(boundaries[key])
+        plural = "s" if units != 1 else ""
+        headline.set_text(f"{units} hidden unit{plural}, {activation}: accuracy {accuracies[key]:.0%}")
+        return f"{units} hidden {activation} unit{plural}: training accuracy {accuracies[key]:.1%}"
+
+    return LiveFigure(fig, update, controls, animated=(image, *points, boundary, legend, headline), title=title)
+
+
+def batch_size_explorer(
+    runs: Mapping[int, tuple[np.ndarray, np.ndarray]],
+    examples: int,
+    surface: tuple[str, str, np.ndarray, np.ndarray, np.ndarray],
+    minimum: tuple[float, float] | None = None,
+    title: str = "Batch size: noise against cost",
+) -> LiveFigure:
+    """A batch-size slider over finished SGD runs: the path on the loss map and the loss per example seen.
+
+    `runs[batch_size] = (path, losses)` holds the parameters after every update (path[0] is the start) and
+    the full-data loss at each of them; `examples` is the size of the training set.
+    """
+    if not runs:
+        raise ValueError("runs is empty: give at least one batch size")
+    sizes = sorted(runs)
+    first_name, second_name, first, second, grid = surface
+    control = widgets.SelectionSlider(options=sizes, value=sizes[len(sizes) // 2], description="batch size",
+                                      continuous_update=True, style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="420px"))
+    fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 3.8))
+    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum)
+    map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path of every update")
+    (path,) = map_ax.plot([], [], "-", color="white", lw=0.8)
+    most = max(len(runs[s][1]) for s in sizes)
+    loss_ax.set(xscale="log", yscale="log", xlim=(1, (most - 1) * sizes[0]), xlabel="examples seen (log scale)",
+                ylabel="loss on all data (log scale)", title="loss against work done")
+    loss_ax.set_ylim(float(grid.min()) * 0.8, max(float(runs[s][1][0]) for s in sizes) * 1.5)
+    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=1.5)
+
+    def update(batch: int) -> str:
+        trajectory, losses = runs[batch]
+        updates = len(losses) - 1
+        path.set_data(trajectory[:, 0], trajectory[:, 1])
+        seen = np.arange(len(losses)) * batch
+        curve.set_data(np.maximum(seen, 1), losses)
+        per_epoch = -(-examples // batch)
+        return (f"Batch size {batch}: {per_epoch} updates per epoch, {updates} updates in all; "
+                f"final loss {losses[-1]:.3g}.")
+
+    return LiveFigure(fig, update, {"batch": control}, animated=(path, curve), title=title)
+
+
+def capacity_explorer(
+    x_pool: np.ndarray,
+    y_pool: np.ndarray,
+    x_val: np.ndarray,
+    y_val: np.ndarray,
+    truth: Callable[[np.ndarray], np.ndarray],
+    max_degree: int = 15,
+    sizes: Sequence[int] = (10, 15, 20, 30, 50, 100, 200),
+    title: str = "Capacity and data",
+) -> LiveFigure:
+    """Polynomial degree (capacity) and training-set size sliders: the fit, and both errors.
+
+    The first `size` points of the pool are the training set; every move refits by least squares (well
+    under a millisecond), and the right panel shows training and validation error for every degree.
+    """
+    x_pool, y_pool = _check_xy(x_pool, y_pool)
+    x_val, y_val = _check_xy(x_val, y_val)
+    if max(sizes) > len(x_pool):
+        raise ValueError(f"the largest training size ({max(sizes)}) is more than the pool ({len(x_pool)} points)")
+    degrees = np.arange(max_degree + 1)
+    controls = {
+        "degree": widgets.IntSlider(value=3, min=0, max=max_degree, description="degree", continuous_update=True,
+                                    layout=widgets.Layout(width="420px")),
+        "size": widgets.SelectionSlider(options=list(sizes), value=sizes[0], description="training points",
+                                        continuous_update=True, style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="420px")),
+    }
+    fig, (fit_ax, err_ax) = plots.live_figure(ncols=2, size=(10.5, 3.8))
+    grid = np.linspace(x_pool.min(), x_pool.max(), 300)
+    fit_ax.plot(grid, truth(grid), color="grey", ls="--", lw=1.5, label="truth")
+    fit_ax.scatter(x_val, y_val, s=10, color=plots.PALETTE["sky"], alpha=0.6, label="validation")
+    dots = fit_ax.scatter([], [], s=22, color=plots.DATA_COLOR, ec="black", lw=0.3, label="training")
+    (curve,) = fit_ax.plot(grid, grid, color=plots.MODEL_COLOR, lw=2.5, label="model")
+    span = np.ptp(y_pool)
+    fit_ax.set(xlabel="x", ylabel="y", ylim=(y_pool.min() - 0.3 * span, y_pool.max() + 0.3 * span))
+    fit_ax.legend(loc="lower left", fontsize=9, ncols=2)
+    (train_line,) = err_ax.plot(degrees, degrees, "o-", color=plots.PALETTE["blue"], label="training error")
+    (val_line,) = err_ax.plot(degrees, degrees, "s-", color=plots.PALETTE["vermillion"], label="validation error")
+    marker = err_ax.axvline(3, color="black", lw=1, ls=":")
+    err_ax.set(yscale="log", ylim=(1e-3, 1e3), xlabel="polynomial degree (capacity)", ylabel="mean squared error",
+               title="error against capacity")
+    err_ax.legend(loc="upper left", fontsize=9)
+    headline = fit_ax.set_title(" ")
+
+    def errors(degree: int, size: int) -> tuple[np.polynomial.Polynomial, float, float]:
+        model = np.polynomial.Polynomial.fit(x_pool[:size], y_pool[:size], deg=min(degree, size - 1))
+        train = float(np.mean((model(x_pool[:size]) - y_pool[:size]) ** 2))
+        return model, train, float(np.mean((model(x_val) - y_val) ** 2))
+
+    def update(degree: int, size: int) -> str:
+        model, train, val = errors(degree, size)
+        table = np.array([errors(d, size)[1:] for d in degrees])
+        dots.set_offsets(np.column_stack([x_pool[:size], y_pool[:size]]))
+        curve.set_ydata(model(grid))
+        train_line.set_ydata(np.maximum(table[:, 0], 1e-3))
+        val_line.set_ydata(np.minimum(table[:, 1], 1e3))
+        marker.set_xdata([degree, degree])
+        headline.set_text(f"degree {degree}, {size} training points")
+        return f"Degree {degree}, {size} training points: training error {train:.3f}, validation error {val:.3f}."
+
+    return LiveFigure(fig, update, controls, animated=(dots, curve, train_line, val_line, marker, headline),
+                      title=title)
+
+
+class LossCurve:
+    """A loss curve that grows while a model trains, shown as one image updated in place.
+
+    Use `with widgets.LossCurve(epochs) as progress:` and pass `progress.record` as `on_epoch` to
+    `helpers.networks.train`; at the end the cell's saved output is replaced by the finished curve.
+    """
+
+    def __init__(self, epochs: int, title: str = "Training progress") -> None:
+        from IPython.display import display
+
+        self._display = display
+        self.epochs = epochs
+        self.fig, (ax,) = plots.live_figure(size=(6.4, 3.2))
+        ax.set(xlim=(0, epochs), yscale="log", xlabel="epoch", ylabel="loss (log scale)", title=title)
+        (self.train_line,) = ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="training loss")
+        (self.val_line,) = ax.plot([], [], color=plots.PALETTE["vermillion"], lw=2, label="validation loss")
+        ax.legend(loc="upper right")
+        self.ax = ax
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        self.widget = widgets.VBox([self.image, self.label])
+        self._handle = None
+
+    def __enter__(self) -> LossCurve:
+        self._handle = self._display(self, display_id=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            self._handle.update(self)
+
+    def record(self, epoch: int, history: Any) -> None:
+        """Add one epoch to the curve (the `on_epoch` callback of `networks.train`)."""
+        epochs = np.arange(1, epoch + 1)
+        self.train_line.set_data(epochs, history.train_loss)
+        if history.val_loss:
+            self.val_line.set_data(epochs, history.val_loss)
+        values = [v for v in history.train_loss + history.val_loss if v > 0]
+        self.ax.set_ylim(min(values) * 0.7, max(values) * 1.4)
+        self.fig.canvas.draw()
+        out = io.BytesIO()
+        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())[:, :, :3]).save(out, format="png", compress_level=1)
+        self.image.value = out.getvalue()
+        self.label.value = f"epoch {epoch} of {self.epochs}"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = f"Live loss curve ({self.epochs} epochs)"
+        if self.image.value:
+            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle

@@ -1,0 +1,161 @@
+"""Small PyTorch networks and the training loop the later notebooks reuse once it has been written out.
+
+Notebook 05 writes the loop by hand (forward, loss, backward, step); from then on `train` runs it, with
+mini-batches, validation and an optional progress callback, so the notebooks can focus on what changes.
+Everything is seeded: the same call gives the same numbers on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+import torch
+from torch import nn
+
+ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+
+
+def _positive(name: str, value: object, whole: bool = False) -> None:
+    kind = (int, np.integer) if whole else Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not np.isfinite(value) or value <= 0:
+        expected = "a positive whole number" if whole else "a positive number"
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+
+
+def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, seed: int = 0) -> nn.Sequential:
+    """A multi-layer perceptron: Linear layers of the given sizes with an activation between them.
+
+    `sizes` lists the width of every layer from inputs to outputs, e.g. (2, 8, 1). The last layer has no
+    activation: the loss function decides what to do with its raw outputs.
+    """
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, got {list(sizes)}")
+    for size in sizes:
+        _positive("every layer size", size, whole=True)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        layers.append(nn.Linear(n_in, n_out))
+        if index < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+    return nn.Sequential(*layers)
+
+
+def as_tensor(array: np.ndarray | torch.Tensor) -> torch.Tensor:
+    """A float32 tensor from a NumPy array (or the tensor itself)."""
+    return array if isinstance(array, torch.Tensor) else torch.as_tensor(np.asarray(array), dtype=torch.float32)
+
+
+@dataclass
+class History:
+    """Losses recorded once per epoch (and the validation metric, when validation data were given)."""
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+
+
+def accuracy(model: nn.Module, X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> float:
+    """The fraction of examples classified right: one output means a yes/no logit, several mean classes."""
+    model.eval()
+    with torch.no_grad():
+        out = model(as_tensor(X))
+    labels = torch.as_tensor(np.asarray(y)).flatten()
+    guesses = (out[:, 0] > 0).to(labels.dtype) if out.shape[1] == 1 else out.argmax(dim=1).to(labels.dtype)
+    return float((guesses == labels).float().mean())
+
+
+def train(
+    model: nn.Module,
+    X: np.ndarray,
+    y: np.ndarray,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    epochs: int,
+    lr: float,
+    batch_size: int | None = None,
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    validation: tuple[np.ndarray, np.ndarray] | None = None,
+    on_epoch: Callable[[int, History], None] | None = None,
+    seed: int = 0,
+) -> History:
+    """Train `model` on (X, y) with mini-batch SGD or Adam; record the losses once per epoch.
+
+    `batch_size=None` uses the whole training set per step. Each epoch shuffles the examples, then slices
+    them into batches that do not overlap. `on_epoch(epoch, history)` is called after every epoch (for a
+    progress display). Targets are reshaped to match the model's outputs for one-output models.
+    """
+    _positive("epochs", epochs, whole=True)
+    _positive("lr (the learning rate)", lr)
+    if batch_size is not None:
+        _positive("batch_size", batch_size, whole=True)
+    if optimizer not in {"adam", "sgd"}:
+        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    inputs = as_tensor(X)
+    targets = _targets(model, inputs, y)
+    if len(inputs) != len(targets) or len(inputs) == 0:
+        raise ValueError(
+            f"X and y must have the same, non-zero number of examples, got {len(inputs)} and {len(targets)}"
+        )
+    make = torch.optim.Adam if optimizer == "adam" else torch.optim.SGD
+    opt = make(model.parameters(), lr=lr, weight_decay=weight_decay)
+    generator = torch.Generator().manual_seed(seed)
+    size = batch_size or len(inputs)
+    history = History()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        order = torch.randperm(len(inputs), generator=generator)
+        total = 0.0
+        for start in range(0, len(inputs), size):
+            batch = order[start : start + size]
+            opt.zero_grad()
+            loss = loss_fn(model(inputs[batch]), targets[batch])
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(batch)
+        history.train_loss.append(total / len(inputs))
+        if validation is not None:
+            model.eval()
+            with torch.no_grad():
+                val_x = as_tensor(validation[0])
+                history.val_loss.append(float(loss_fn(model(val_x), _targets(model, val_x, validation[1]))))
+            if _is_classifier(loss_fn):
+                history.val_accuracy.append(accuracy(model, *validation))
+        if on_epoch is not None:
+            on_epoch(epoch, history)
+    model.eval()
+    return history
+
+
+def _is_classifier(loss_fn: Callable) -> bool:
+    return isinstance(loss_fn, (nn.BCEWithLogitsLoss, nn.CrossEntropyLoss))
+
+
+def _targets(model: nn.Module, inputs: torch.Tensor, y: np.ndarray | torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        outputs = model(inputs[:1]).shape[1]
+    y = torch.as_tensor(np.asarray(y))
+    if outputs == 1:
+        return y.reshape(-1, 1).to(torch.float32)
+    return y.to(torch.long)
+
+
+def probability_grid(
+    model: nn.Module, xlim: tuple[float, float], ylim: tuple[float, float], points: int = 120
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's probability of class 1 over a grid of 2-D inputs: (xs, ys, P) with P[i, j] at (xs[j], ys[i])."""
+    xs, ys = np.linspace(*xlim, points), np.linspace(*ylim, points)
+    grid = np.array(np.meshgrid(xs, ys)).reshape(2, -1).T
+    model.eval()
+    with torch.no_grad():
+        p = torch.sigmoid(model(as_tensor(grid)))[:, 0].numpy()
+    return xs, ys, p.reshape(points, points)
