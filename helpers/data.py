@@ -117,6 +117,20 @@ def xor(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, n
     return points, (which < 2).astype(float)
 
 
+def wave(x: np.ndarray) -> np.ndarray:
+    """The curve behind `wavy`: one period of a sine wave on [0, 1]."""
+    return np.sin(2 * np.pi * np.asarray(x))
+
+
+def wavy(n: int = 300, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Points around one period of a sine wave, x uniform on [0, 1]: the overfitting notebook's data."""
+    n = _check_positive_int("n", n)
+    noise = _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, n)
+    return x, wave(x) + rng.normal(0.0, noise, n)
+
+
 @dataclass(frozen=True)
 class VendingData:
     """The museum vending machine: one row per day."""

@@ -500,7 +500,11 @@ def capacity_explorer(
         val_line.set_ydata(np.minimum(table[:, 1], 1e3))
         marker.set_xdata([degree, degree])
         headline.set_text(f"degree {degree}, {size} training points")
-        return f"Degree {degree}, {size} training points: training error {train:.3f}, validation error {val:.3f}."
+        capped = ""
+        if degree >= size:
+            capped = f" ({size} points allow at most degree {size - 1}, a curve through every point.)"
+        return (f"Degree {degree}, {size} training points: training error {train:.3f}, "
+                f"validation error {val:.3f}.{capped}")
 
     return LiveFigure(fig, update, controls, animated=(dots, curve, train_line, val_line, marker, headline),
                       title=title)
