@@ -29,16 +29,27 @@ PROBE_SOURCE = (
 
 
 def sweep_values(control: Any, moves: int) -> list[Any]:
-    """Values that take a control across its whole range, ends included, each differing from the last."""
+    """`moves` values that take a control across its whole range, ends included, back and forth if needed.
+
+    Every value differs from the one before it (and the first from the control's current value), so each
+    one is a real move that triggers an update.
+    """
     if hasattr(control, "options"):
-        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
-        return [options[i % len(options)] for i in range(1, moves + 1)]
-    low, high = control.min, control.max
-    points = np.linspace(low, high, moves)
-    if hasattr(control, "base"):  # FloatLogSlider: min and max are exponents
-        points = control.base**points
-    values = [type(control.value)(v) for v in points]
-    return values[1:] + values[:1] if values[0] == control.value else values
+        points = [o[1] if isinstance(o, tuple) else o for o in control.options]
+    elif isinstance(control.value, int):
+        span = control.max - control.min + 1
+        points = list(range(control.min, control.max + 1)) if span <= moves else sorted(
+            {int(round(v)) for v in np.linspace(control.min, control.max, moves)})
+    else:
+        points = list(np.linspace(control.min, control.max, moves))
+        if hasattr(control, "base"):  # FloatLogSlider: min and max are exponents
+            points = [float(control.base**p) for p in points]
+        points = [float(p) for p in points]
+    if len(points) < 2:
+        return []
+    cycle = points + points[-2:0:-1]  # up, then back down
+    start = 1 if points[0] == control.value else 0
+    return [cycle[(start + i) % len(cycle)] for i in range(moves)]
 
 
 def drawn_finite(artist: Any) -> bool:

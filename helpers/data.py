@@ -214,6 +214,17 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
     return VendingData(day.astype(int), visitors.astype(int), temperature, bottles.astype(int))
 
 
+def split_indices(n: int, seed: int = 0, fractions: tuple[float, float] = (0.6, 0.2)) -> tuple[np.ndarray, ...]:
+    """Shuffle 0..n-1 and cut it into (train, validation, test) index arrays; the test set gets the rest."""
+    n = _check_positive_int("n", n)
+    train, val = fractions
+    if train <= 0 or val <= 0 or train + val >= 1:
+        raise ValueError(f"fractions (train, validation) must be positive and sum to less than 1, got {fractions}")
+    order = np.random.default_rng(seed).permutation(n)
+    cut1, cut2 = int(round(train * n)), int(round((train + val) * n))
+    return order[:cut1], order[cut1:cut2], order[cut2:]
+
+
 def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 8×8 handwritten digits (UCI optdigits test set, 1,797 images, CC BY 4.0; see data/README.md).
 

@@ -77,6 +77,7 @@ class LiveFigure:
         self.error: str | None = None
         self._background: Any = None
         self._holding = False
+        self._cache: dict[tuple, tuple[bytes, str, str | None]] = {}
         for artist in self.animated:
             artist.set_animated(True)
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
@@ -110,17 +111,34 @@ class LiveFigure:
             self._holding = False
         self.refresh()
 
+    def prerender(self, settings: Iterable[Mapping[str, Any]]) -> None:
+        """Draw these settings now and keep their pictures, so that moving to them later draws nothing.
+
+        For figures whose controls take a few discrete values and whose drawing is slow; the controls end
+        where they started.
+        """
+        start = self.values
+        for values in settings:
+            self.set(**values)
+            self._cache[tuple(self.values.items())] = (self.image.value, self.status_text, self.error)
+        self.set(**start)
+        self.timings.clear()
+
     def refresh(self) -> None:
         """Run `update` with the current values, re-render the image and the status line."""
         start = time.perf_counter()
-        try:
-            message = self.update(**self.values)
-            self.error = None
-        except Exception as exc:  # a slider callback's traceback would vanish into the log; show it
-            message = None
-            self.error = f"{type(exc).__name__}: {exc}"
-        self.image.value = self._render()
-        self.status_text = self.error and f"This setting could not be drawn ({self.error})" or message or ""
+        cached = self._cache.get(tuple(self.values.items()))
+        if cached is not None:
+            self.image.value, self.status_text, self.error = cached
+        else:
+            try:
+                message = self.update(**self.values)
+                self.error = None
+            except Exception as exc:  # a slider callback's traceback would vanish into the log; show it
+                message = None
+                self.error = f"{type(exc).__name__}: {exc}"
+            self.image.value = self._render()
+            self.status_text = self.error and f"This setting could not be drawn ({self.error})" or message or ""
         colour = plots.PALETTE["vermillion"] if self.error else "inherit"
         self.status.value = f'<span style="color:{colour}">{html.escape(self.status_text)}</span>'
         self.timings.append(time.perf_counter() - start)
@@ -397,7 +415,9 @@ def boundary_explorer(
         headline.set_text(f"{units} hidden unit{plural}, {activation}: accuracy {accuracies[key]:.0%}")
         return f"{units} hidden {activation} unit{plural}: training accuracy {accuracies[key]:.1%}"
 
-    return LiveFigure(fig, update, controls, animated=(image, *points, boundary, legend, headline), title=title)
+    live = LiveFigure(fig, update, controls, animated=(image, *points, boundary, legend, headline), title=title)
+    live.prerender({"units": u, "activation": a} for u, a in maps)  # about 60 ms each; then moves draw nothing
+    return live
 
 
 def batch_size_explorer(

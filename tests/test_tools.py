@@ -61,10 +61,13 @@ def test_sweep_covers_the_whole_range_and_every_move_changes_the_value(control):
     for value in values:
         assert value != previous
         previous = value
+    visited = [*values, control.value]  # the starting value was drawn when the figure was built
     if hasattr(control, "max") and not hasattr(control, "base"):
-        assert min(values) == control.min and max(values) == control.max
+        assert min(visited) == control.min and max(visited) == control.max
     if hasattr(control, "base"):
-        assert min(values) == pytest.approx(10**control.min) and max(values) == pytest.approx(10**control.max)
+        assert min(visited) == pytest.approx(10**control.min) and max(visited) == pytest.approx(10**control.max)
+    if hasattr(control, "options"):
+        assert set(visited) == set(control.options)
 
 
 def test_every_setting_of_the_fit_explorer_draws_without_errors_or_warnings():

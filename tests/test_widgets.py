@@ -196,3 +196,23 @@ def test_training_explorer_replays_recorded_epochs_without_training():
         widgets.training_explorer(x, y, predict, {"a": np.zeros(2)}, np.ones(3), ("a", "a", *grids, np.ones((5, 5))))
     with pytest.raises(ValueError, match="not in history"):
         widgets.training_explorer(x, y, predict, history, np.ones(3), ("b", "z", *grids, np.ones((5, 5))))
+
+
+def test_prerendered_settings_are_shown_without_drawing_again():
+    calls = []
+    fig, (ax,) = plots.live_figure()
+    (line,) = ax.plot([0, 1], [0, 1])
+
+    def update(k):
+        calls.append(k)
+        line.set_ydata([0, k])
+        return f"k = {k}"
+
+    control = widgets.widgets.SelectionSlider(options=[1, 2, 3], value=1)
+    live = widgets.LiveFigure(fig, update, {"k": control}, animated=(line,))
+    live.prerender({"k": k} for k in (1, 2, 3))
+    drawn = {k: live._cache[(("k", k),)][0] for k in (1, 2, 3)}
+    calls.clear()
+    live.controls["k"].value = 3
+    assert calls == [] and live.image.value == drawn[3] and live.status_text == "k = 3"
+    assert drawn[1] != drawn[3] and live.values == {"k": 3}
