@@ -104,14 +104,14 @@ def ring(n: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, n
 
 
 def xor(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The XOR problem: four clouds at (±1, ±1); class 1 where the two coordinates have the same sign.
+    """The XOR problem: four clouds at (±1, ±1); class 1 where the two coordinates differ in sign.
 
     Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0.
     """
     n = _check_positive_int("n", n)
     noise = _check_noise(noise)
     rng = np.random.default_rng(seed)
-    corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=float)
+    corners = np.array([[1, -1], [-1, 1], [1, 1], [-1, -1]], dtype=float)  # the first two are class 1
     which = np.arange(n) % 4
     points = corners[which] + rng.normal(0.0, noise, (n, 2))
     return points, (which < 2).astype(float)

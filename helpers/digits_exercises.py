@@ -23,6 +23,8 @@ def digit_vectors() -> tuple[np.ndarray, np.ndarray]:
 def _check_flatten(function: Any) -> str:
     images = np.arange(3 * 8 * 8, dtype=float).reshape(3, 8, 8)
     got = as_array(call(function, images, what="flatten(images)"), "flatten(images)", shape=(3, 64))
+    if np.allclose(got, images.reshape(3, 64) / 16):
+        raise NotYet("flatten also divides by 16; here only reshape the images (the scaling is a separate step).")
     if np.allclose(got, images.transpose(0, 2, 1).reshape(3, 64)):
         raise NotYet("flatten reads the pixels column by column; read each image row by row (reshape does).")
     expect_close(got, images.reshape(3, 64), "flatten(images)")
@@ -44,7 +46,8 @@ def _check_model(model: Any) -> str:
         raise NotYet(f"my_model should give 10 outputs per image (one per digit), but gives shape {tuple(out.shape)}.")
     score = accuracy(model, X[val], labels[val])
     if score < TARGET:
-        raise NotYet(f"validation accuracy {score:.1%}; beat {TARGET:.0%}. Try more hidden units or a larger rate.")
+        raise NotYet(f"validation accuracy {score:.1%}; beat {TARGET:.0%}. Try a larger learning rate (0.003) or more"
+                     " epochs; more hidden units help too.")
     return f"Validation accuracy {score:.1%}."
 
 
@@ -54,7 +57,10 @@ def _check_top_confusion(function: Any) -> str:
     got = call(function, matrix, what="top_confusion(matrix)")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         raise NotYet("top_confusion should return a pair (true digit, predicted digit).")
-    pair = tuple(int(v) for v in got)
+    try:
+        pair = tuple(int(np.asarray(v).ravel()[0]) for v in got)
+    except (TypeError, ValueError, IndexError):
+        raise NotYet(f"top_confusion should return two whole numbers, but it returned {got!r}.") from None
     if pair == (1, 1):
         raise NotYet("(1, 1) is on the diagonal: those are right answers. Look only off the diagonal.")
     if pair == (3, 1):
@@ -73,7 +79,8 @@ q1 = Exercise(
 q2 = Exercise(
     f"Beat {TARGET:.0%}",
     _check_model,
-    "Widen the hidden layer (128 units) or raise the learning rate a little (0.003); keep 30 epochs.",
+    "Raise the learning rate to 0.003 with 30 epochs, or train for 100 epochs; a wider hidden layer (128 or 256"
+    " units) helps on top. 97% of 360 images is 350 right.",
     "my_model = networks.mlp((64, 128, 10), seed=0)\n"
     "networks.train(my_model, X[train], labels[train], nn.CrossEntropyLoss(), epochs=30, lr=0.003,\n"
     "               batch_size=32, validation=(X[val], labels[val]))",

@@ -61,6 +61,6 @@ q2 = Exercise(
 q3 = Exercise(
     "Halving the noise",
     _check_factor,
-    "Compare the spread printed for batches of 10, 100 and 1000: what happens per factor of 10?",
+    "The spread shrinks like 1/√(batch size): for the spread to be 1/2 as large, √(batch size) must double.",
     "The spread falls by √10 ≈ 3.2 for every tenfold batch, so like 1/√(batch size):\nfactor = 4",
 )

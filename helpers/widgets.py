@@ -425,9 +425,11 @@ def batch_size_explorer(
     examples: int,
     surface: tuple[str, str, np.ndarray, np.ndarray, np.ndarray],
     minimum: tuple[float, float] | None = None,
+    seconds: Mapping[int, float] | None = None,
     title: str = "Batch size: noise against cost",
 ) -> LiveFigure:
-    """A batch-size slider over finished SGD runs: the path on the loss map and the loss per example seen.
+    """A batch-size slider over finished SGD runs: the path on the loss map, the loss per example seen, and
+    (if `seconds[batch_size]` gives the measured time of an epoch) the cost of an epoch.
 
     `runs[batch_size] = (path, losses)` holds the parameters after every update (path[0] is the start) and
     the full-data loss at each of them; `examples` is the size of the training set.
@@ -435,11 +437,14 @@ def batch_size_explorer(
     if not runs:
         raise ValueError("runs is empty: give at least one batch size")
     sizes = sorted(runs)
+    if seconds is not None and set(seconds) != set(runs):
+        raise ValueError("seconds needs one measured time per batch size in runs")
     first_name, second_name, first, second, grid = surface
     control = widgets.SelectionSlider(options=sizes, value=sizes[len(sizes) // 2], description="batch size",
                                       continuous_update=True, style={"description_width": "initial"},
                                       layout=widgets.Layout(width="420px"))
-    fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 3.8))
+    fig, axes = plots.live_figure(ncols=3 if seconds else 2, size=(14, 3.8) if seconds else (10.5, 3.8))
+    map_ax, loss_ax = axes[:2]
     plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum)
     map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path of every update")
     (path,) = map_ax.plot([], [], "-", color="white", lw=0.8)
@@ -448,6 +453,14 @@ def batch_size_explorer(
                 ylabel="loss on all data (log scale)", title="loss against work done")
     loss_ax.set_ylim(float(grid.min()) * 0.8, max(float(runs[s][1][0]) for s in sizes) * 1.5)
     (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=1.5)
+    animated: tuple[Artist, ...] = (path, curve)
+    if seconds:
+        cost_ax = axes[2]
+        cost_ax.bar(range(len(sizes)), [1000 * seconds[s] for s in sizes], color="lightgrey")
+        cost_ax.set(xticks=range(len(sizes)), xticklabels=sizes, yscale="log", xlabel="batch size",
+                    ylabel="ms per epoch (measured)", title="cost of an epoch")
+        (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["blue"])
+        animated += (highlight,)
 
     def update(batch: int) -> str:
         trajectory, losses = runs[batch]
@@ -455,11 +468,14 @@ def batch_size_explorer(
         path.set_data(trajectory[:, 0], trajectory[:, 1])
         seen = np.arange(len(losses)) * batch
         curve.set_data(np.maximum(seen, 1), losses)
+        if seconds:
+            highlight.set_x(sizes.index(batch) - highlight.get_width() / 2)
+            highlight.set_height(1000 * seconds[batch])
         per_epoch = -(-examples // batch)
         return (f"Batch size {batch}: {per_epoch} updates per epoch, {updates} updates in all; "
                 f"final loss {losses[-1]:.3g}.")
 
-    return LiveFigure(fig, update, {"batch": control}, animated=(path, curve), title=title)
+    return LiveFigure(fig, update, {"batch": control}, animated=animated, title=title)
 
 
 def capacity_explorer(

@@ -4,12 +4,31 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import exercises, gradient_exercises, learning_rate_exercises, loss_exercises, neuron_exercises
+from helpers import (
+    digits_exercises,
+    exercises,
+    gradient_exercises,
+    learning_rate_exercises,
+    loss_exercises,
+    multilayer_exercises,
+    neuron_exercises,
+    overfitting_exercises,
+    sgd_exercises,
+)
 from helpers.neuron_exercises import MSE_TARGET, q1, q2, q3, q4
 
 EVERY_EXERCISE = {
     f"{module.__name__.split('.')[-1]}.{name}": getattr(module, name)
-    for module in (neuron_exercises, loss_exercises, gradient_exercises, learning_rate_exercises)
+    for module in (
+        neuron_exercises,
+        loss_exercises,
+        gradient_exercises,
+        learning_rate_exercises,
+        multilayer_exercises,
+        sgd_exercises,
+        overfitting_exercises,
+        digits_exercises,
+    )
     for name in ("q1", "q2", "q3", "q4")
     if hasattr(module, name)
 }
@@ -246,6 +265,18 @@ def _brief_losses():
         (learning_rate_exercises.q1, lambda ns: ns["lr"]),
         (learning_rate_exercises.q2, lambda ns: ns["my_limit"]),
         (learning_rate_exercises.q3, lambda ns: ns["schedule"]),
+        (multilayer_exercises.q1, lambda ns: ns["collapse"]),
+        (multilayer_exercises.q2, lambda ns: ns["relu_backward"]),
+        (multilayer_exercises.q3, lambda ns: ns["count_parameters"]),
+        (sgd_exercises.q1, lambda ns: ns["updates_per_epoch"]),
+        (sgd_exercises.q2, lambda ns: ns["make_batches"]),
+        (sgd_exercises.q3, lambda ns: ns["factor"]),
+        (overfitting_exercises.q1, lambda ns: ns["split"]),
+        (overfitting_exercises.q2, lambda ns: ns["best_degree"]),
+        (overfitting_exercises.q3, lambda ns: ns["best_epoch"]),
+        (digits_exercises.q1, lambda ns: ns["flatten"]),
+        (digits_exercises.q2, lambda ns: ns["my_model"]),
+        (digits_exercises.q3, lambda ns: ns["top_confusion"]),
     ],
     ids=lambda v: getattr(v, "title", ""),
 )
@@ -253,6 +284,13 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
     from helpers import training
 
     x, y = loss_exercises.X, loss_exercises.Y
+    from torch import nn
+
+    from helpers import networks
+    from helpers.data import split_indices
+
+    digits_x, digit_labels = digits_exercises.digit_vectors()
+    train, val, _ = split_indices(len(digits_x), seed=0)
     namespace = {
         "np": np,
         "training": training,
@@ -260,9 +298,78 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "y": y,
         "losses": _brief_losses(),
         "loss": lambda a, b: np.mean((a * x + b - y) ** 2),
+        "nn": nn,
+        "networks": networks,
+        "X": digits_x,
+        "labels": digit_labels,
+        "train": train,
+        "val": val,
+        "val_errors": overfitting_exercises.validation_errors(),
     }
     code = exercise.solution_text
-    if code.startswith("Any "):
+    if code.startswith(("Any ", "The spread")):
         code = code.split("\n", 1)[1]
     exec(code, namespace)
     assert exercise.feedback(answer_of(namespace))[0]
+
+
+def test_multilayer_checkers():
+    from helpers.multilayer_exercises import collapse, count_parameters, relu_backward
+
+    q = multilayer_exercises
+    assert q.q1.feedback(collapse)[0]
+    assert "transposed" in q.q1.feedback(lambda a, b, c, d: ((a @ c).T, b @ c + d))[1]
+    assert "missing B2" in q.q1.feedback(lambda a, b, c, d: (a @ c, b @ c))[1]
+    assert "could not judge" not in q.q1.feedback(lambda a, b, c, d: (a @ c, b))[1]
+    assert q.q2.feedback(relu_backward)[0]
+    assert "multiply the incoming" in q.q2.feedback(lambda dH, Z: (Z > 0).astype(float))[1]
+    assert "applies ReLU to dH" in q.q2.feedback(lambda dH, Z: np.maximum(dH, 0))[1]
+    assert q.q3.feedback(count_parameters)[0]
+    assert "not the biases" in q.q3.feedback(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:], strict=True)))[1]
+    assert "any number of layers" in q.q3.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
+
+
+def test_sgd_checkers():
+    q = sgd_exercises
+
+    def right(n, b, seed):
+        return np.array_split(np.random.default_rng(seed).permutation(n), range(b, n, b))
+
+    assert q.q1.feedback(lambda n, b: -(-n // b))[0]
+    assert "drops the last" in q.q1.feedback(lambda n, b: n // b)[1]
+    assert q.q2.feedback(right)[0]
+    assert "original order" in q.q2.feedback(lambda n, b, seed: [np.arange(n)[i : i + b] for i in range(0, n, b)])[1]
+    assert "sizes [3, 3, 3, 1]" in q.q2.feedback(lambda n, b, seed: [np.arange(n)[:9]])[1]
+    assert "same seed" in q.q2.feedback(lambda n, b, seed: np.array_split(np.random.permutation(n), range(b, n, b)))[1]  # noqa: NPY002 (an unseeded learner answer)
+    assert q.q3.feedback(4)[0] and "√2" in q.q3.feedback(2)[1] and not q.q3.feedback(10)[0]
+
+
+def test_overfitting_checkers():
+    q = overfitting_exercises
+    assert q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))[0]
+    assert "original order" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [60, 80]))[1]
+    assert "60, 20 and 20" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [50, 80]))[1]
+    best = int(np.argmin(q.validation_errors()))
+    assert q.q2.feedback(best)[0] and q.q2.feedback(float(best))[0]
+    assert "another degree has less" in q.q2.feedback(12)[1] and "whole number" in q.q2.feedback(3.5)[1]
+    assert q.q3.feedback(lambda v: int(np.argmin(v)) + 1)[0]
+    assert "counts from 0" in q.q3.feedback(lambda v: int(np.argmin(v)))[1]
+
+
+def test_digits_checkers():
+    q = digits_exercises
+
+    def good(m):
+        return np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)
+
+    assert q.q1.feedback(lambda images: images.reshape(len(images), 64))[0]
+    assert "row by row" in q.q1.feedback(lambda images: images.transpose(0, 2, 1).reshape(len(images), 64))[1]
+    assert "divides by 16" in q.q1.feedback(lambda images: images.reshape(len(images), 64) / 16)[1]
+    assert "10 outputs" in q.q2.feedback(torch.nn.Linear(64, 3))[1]
+    assert "cannot take a batch" in q.q2.feedback(torch.nn.Linear(10, 10))[1]
+    assert "beat 97%" in q.q2.feedback(torch.nn.Linear(64, 10))[1]
+    assert "nn.Module" in q.q2.feedback("model")[1]
+    assert q.q3.feedback(good)[0]
+    assert "swap the pair" in q.q3.feedback(lambda m: good(m)[::-1])[1]
+    assert "on the diagonal" in q.q3.feedback(lambda m: np.unravel_index(np.argmax(m), m.shape))[1]
+    assert "could not judge" not in q.q3.feedback(lambda m: np.where(m == m.max()))[1]

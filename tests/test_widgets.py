@@ -216,3 +216,66 @@ def test_prerendered_settings_are_shown_without_drawing_again():
     live.controls["k"].value = 3
     assert calls == [] and live.image.value == drawn[3] and live.status_text == "k = 3"
     assert drawn[1] != drawn[3] and live.values == {"k": 3}
+
+
+def test_batch_size_explorer_shows_each_run_and_its_cost():
+    x, y, a_grid, b_grid, grid, _ = line_setup()
+    runs = {b: (np.cumsum(np.ones((n + 1, 2)), axis=0), np.linspace(90, 1, n + 1)) for b, n in [(10, 10), (50, 2)]}
+    live = widgets.batch_size_explorer(
+        runs, examples=100, surface=("a", "b", a_grid, b_grid, grid), seconds={10: 0.004, 50: 0.001}
+    )
+    path, curve, highlight = live.animated
+    live.set(batch=10)
+    assert len(path.get_xdata()) == 11 and live.status_text.startswith("Batch size 10: 10 updates per epoch")
+    assert highlight.get_height() == pytest.approx(4.0)
+    live.set(batch=50)
+    assert "2 updates per epoch" in live.status_text and highlight.get_height() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="one measured time per batch size"):
+        widgets.batch_size_explorer(runs, 100, ("a", "b", a_grid, b_grid, grid), seconds={10: 1.0})
+
+
+def test_capacity_explorer_fits_and_reports_both_errors():
+    from helpers.data import wave, wavy
+
+    x, y = wavy(n=120, seed=0)
+    live = widgets.capacity_explorer(x[:100], y[:100], x[100:], y[100:], truth=wave, sizes=[10, 50, 100])
+    live.set(degree=3, size=50)
+    fit = np.polynomial.Polynomial.fit(x[:50], y[:50], 3)
+    val = np.mean((fit(x[100:]) - y[100:]) ** 2)
+    assert f"validation error {val:.3f}" in live.status_text
+    live.set(degree=14, size=10)
+    assert "at most degree 9" in live.status_text and live.error is None
+    with pytest.raises(ValueError, match="more than the pool"):
+        widgets.capacity_explorer(x[:20], y[:20], x[100:], y[100:], truth=wave, sizes=[10, 50])
+
+
+def test_boundary_explorer_swaps_prerendered_pictures():
+    from helpers.data import ring
+
+    X, y = ring(n=40)
+    xs = ys = np.linspace(-2, 2, 20)
+    xx, yy = np.meshgrid(xs, ys)
+    maps = {(1, "relu"): 1 / (1 + np.exp(-xx)), (2, "relu"): 1 / (1 + np.exp(-(xx**2 + yy**2 - 1) * 5))}
+    live = widgets.boundary_explorer(X, y, xs, ys, maps, {(1, "relu"): 0.5, (2, "relu"): 0.9})
+    assert len(live._cache) == 2 and live.values == {"units": 1, "activation": "relu"}
+    live.set(units=2)
+    assert live.status_text == "2 hidden relu units: training accuracy 90.0%"
+    assert live.image.value == live._cache[(("units", 2), ("activation", "relu"))][0]
+    with pytest.raises(ValueError, match="same, non-empty set"):
+        widgets.boundary_explorer(X, y, xs, ys, maps, {(1, "relu"): 0.5})
+
+
+def test_loss_curve_grows_in_place_and_leaves_the_final_picture():
+    from helpers.networks import History
+
+    curve = widgets.LossCurve(epochs=3)
+    history = History()
+    for epoch in range(1, 4):
+        history.train_loss.append(1.0 / epoch)
+        history.val_loss.append(1.2 / epoch)
+        curve.record(epoch, history)
+        assert list(curve.train_line.get_xdata()) == list(range(1, epoch + 1))
+    bundle = curve._repr_mimebundle_()
+    assert bundle["text/plain"] == "Live loss curve (3 epochs)"
+    assert base64.b64decode(bundle["image/png"]) == curve.image.value
+    assert curve.label.value == "epoch 3 of 3"

@@ -1,0 +1,198 @@
+"""Networks, their training loop, the data of notebooks 05-08, and the maths of notebook 05 against torch."""
+
+import gzip
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from helpers import data, networks
+from helpers.multilayer_exercises import collapse, count_parameters, relu_backward
+
+
+def test_mlp_shapes_activations_and_parameter_count():
+    model = networks.mlp((2, 8, 3), activation="tanh", dropout=0.1)
+    kinds = [type(layer).__name__ for layer in model]
+    assert kinds == ["Linear", "Tanh", "Dropout", "Linear"]
+    assert model(torch.zeros(5, 2)).shape == (5, 3)
+    assert count_parameters([2, 8, 3]) == sum(p.numel() for p in model.parameters()) == 51
+
+
+def test_mlp_is_seeded():
+    first, second = networks.mlp((2, 4, 1), seed=3), networks.mlp((2, 4, 1), seed=3)
+    for a, b in zip(first.parameters(), second.parameters(), strict=True):
+        assert torch.equal(a, b)
+    assert not torch.equal(first[0].weight, networks.mlp((2, 4, 1), seed=4)[0].weight)
+
+
+def test_collapse_equals_two_linear_layers_in_torch():
+    torch.manual_seed(0)
+    first, second = nn.Linear(3, 4).double(), nn.Linear(4, 2).double()
+    X = torch.randn(6, 3, dtype=torch.float64)
+    W, B = collapse(
+        first.weight.detach().numpy().T,
+        first.bias.detach().numpy(),
+        second.weight.detach().numpy().T,
+        second.bias.detach().numpy(),
+    )
+    np.testing.assert_allclose(X.numpy() @ W + B, second(first(X)).detach().numpy(), rtol=1e-12)
+
+
+def test_relu_backward_equals_autograd():
+    torch.manual_seed(1)
+    Z = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
+    dH = torch.randn(5, 3, dtype=torch.float64)
+    torch.relu(Z).backward(dH)
+    np.testing.assert_array_equal(relu_backward(dH.numpy(), Z.detach().numpy()), Z.grad.numpy())
+
+
+def test_two_layer_backprop_by_hand_equals_autograd():
+    X, y = data.ring(n=12, seed=2)
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 1)).double()
+    W1, B1 = model[0].weight.detach().numpy().T, model[0].bias.detach().numpy()
+    W2, b2 = model[2].weight.detach().numpy().T, model[2].bias.detach().numpy()
+    Z1 = X @ W1 + B1
+    H = np.maximum(0, Z1)
+    p = 1 / (1 + np.exp(-(H @ W2 + b2)))
+    dz2 = (p - y[:, None]) / len(y)
+    dZ1 = relu_backward(dz2 @ W2.T, Z1)
+    nn.BCEWithLogitsLoss()(model(torch.tensor(X)), torch.tensor(y[:, None])).backward()
+    np.testing.assert_allclose(H.T @ dz2, model[2].weight.grad.numpy().T, rtol=1e-10)
+    np.testing.assert_allclose(X.T @ dZ1, model[0].weight.grad.numpy().T, rtol=1e-10)
+    np.testing.assert_allclose(dZ1.sum(axis=0), model[0].bias.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_training_learns_the_ring_and_is_repeatable():
+    torch.set_num_threads(1)
+    X, y = data.ring(n=200, seed=0)
+    results = []
+    for _ in range(2):
+        model = networks.mlp((2, 8, 1), seed=0)
+        history = networks.train(
+            model, X, y, nn.BCEWithLogitsLoss(), epochs=150, lr=0.05, batch_size=32, validation=(X, y)
+        )
+        results.append((history.train_loss, networks.accuracy(model, X, y)))
+    assert results[0] == results[1]
+    losses, accuracy = results[0]
+    assert losses[-1] < losses[0] / 10 and accuracy > 0.95 and len(losses) == 150
+
+
+def test_training_calls_on_epoch_and_records_validation():
+    seen = []
+    X, y = data.xor(n=40)
+    model = networks.mlp((2, 4, 1))
+    history = networks.train(
+        model,
+        X,
+        y,
+        nn.BCEWithLogitsLoss(),
+        epochs=3,
+        lr=0.01,
+        validation=(X, y),
+        on_epoch=lambda epoch, h: seen.append((epoch, len(h.val_loss))),
+    )
+    assert seen == [(1, 1), (2, 2), (3, 3)] and len(history.val_accuracy) == 3
+
+
+def test_accuracy_for_one_output_and_for_classes():
+    class Fixed(nn.Module):
+        def __init__(self, out):
+            super().__init__()
+            self.out = out
+
+        def forward(self, x):
+            return self.out
+
+    assert networks.accuracy(Fixed(torch.tensor([[2.0], [-1.0], [3.0]])), np.zeros((3, 1)), [1, 0, 0]) == pytest.approx(
+        2 / 3
+    )
+    scores = torch.tensor([[0.1, 0.9, 0.0], [0.8, 0.1, 0.1]])
+    assert networks.accuracy(Fixed(scores), np.zeros((2, 1)), np.array([1, 2])) == 0.5
+
+
+def test_probability_grid_orientation():
+    model = nn.Linear(2, 1)
+    with torch.no_grad():
+        model.weight[:] = torch.tensor([[0.0, 10.0]])
+        model.bias[:] = 0
+    xs, ys, P = networks.probability_grid(model, (-1, 1), (-1, 1), points=5)
+    assert P[0, 2] < 0.01 and P[-1, 2] > 0.99  # rows follow y
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: networks.mlp((2,)), "at least an input and an output"),
+        (lambda: networks.mlp((2, 0, 1)), "every layer size must be a positive whole number"),
+        (lambda: networks.mlp((2, 3.5, 1)), "every layer size"),
+        (lambda: networks.mlp((2, 3, 1), activation="swish"), "unknown activation 'swish'; choose one of relu"),
+        (lambda: networks.mlp((2, 3, 1), dropout=1.0), "dropout"),
+        (lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 0, 0.1), "epochs"),
+        (lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, -0.1), "lr"),
+        (
+            lambda: networks.train(
+                networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, 0.1, batch_size=0
+            ),
+            "batch_size",
+        ),
+        (
+            lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(3), nn.MSELoss(), 1, 0.1),
+            "same, non-zero number of examples",
+        ),
+        (
+            lambda: networks.train(
+                networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, 0.1, optimizer="rmsprop"
+            ),
+            "optimizer",
+        ),
+    ],
+)
+def test_bad_arguments_say_what_was_expected(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_ring_and_xor_are_balanced_and_not_linearly_separable():
+    X, y = data.ring(n=400)
+    radius = np.hypot(*X.T)
+    assert y.mean() == 0.5 and radius[y == 0].max() < radius[y == 1].min()
+    Xx, yx = data.xor(n=200)
+    assert yx.mean() == 0.5 and np.all((np.sign(Xx[:, 0]) != np.sign(Xx[:, 1])) == (yx == 1))
+    for points, labels in [(X, y), (Xx, yx)]:
+        features = np.column_stack([points, np.ones(len(points))])
+        w, *_ = np.linalg.lstsq(features, labels * 2 - 1, rcond=None)
+        assert np.mean((features @ w > 0) == (labels == 1)) < 0.75  # no straight line gets them right
+
+
+def test_split_indices_cover_everything_once():
+    train, val, test = data.split_indices(1797, seed=0)
+    assert (len(train), len(val), len(test)) == (1078, 360, 359)
+    assert np.array_equal(np.sort(np.concatenate([train, val, test])), np.arange(1797))
+    with pytest.raises(ValueError, match="fractions"):
+        data.split_indices(10, fractions=(0.7, 0.4))
+
+
+def test_digits_load_and_match_the_known_facts():
+    images, labels = data.load_digits()
+    assert images.shape == (1797, 8, 8) and labels.shape == (1797,)
+    assert images.min() == 0 and images.max() == 16 and list(labels[:10]) == list(range(10))
+    assert np.bincount(labels).min() == 174
+
+
+@pytest.mark.parametrize(
+    "write, words",
+    [
+        (None, "the file is missing"),
+        (lambda path: path.write_bytes(b"not gzip"), "checksum mismatch"),
+        (lambda path: path.write_bytes(gzip.compress(b"1,2,3\n")), "checksum mismatch"),
+    ],
+)
+def test_broken_digits_file_says_what_is_wrong(tmp_path, write, words):
+    path = tmp_path / data.DIGITS_FILE
+    if write:
+        write(path)
+    with pytest.raises(data.DataFileError, match=words) as caught:
+        data.load_digits(path)
+    assert "git checkout -- data/digits.csv.gz" in str(caught.value)
