@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +62,17 @@ def drawn_finite(artist: Any) -> bool:
     return True
 
 
-def measure_live_figures(moves: int = 30) -> list[dict[str, Any]]:
-    """Move every control of every live figure in this kernel across its range; time each move.
+def measure_live_figures(moves: int = 30, figures: Iterable[Any] | None = None) -> list[dict[str, Any]]:
+    """Move every control of every live figure in this kernel (or of `figures`) across its range; time each move.
 
-    Also counts the moves that ended in an error or drew a non-finite value. Restores the controls.
+    Also counts the moves that ended in an error or drew a non-finite value. Restores the controls. A
+    control with a single possible value cannot move and is reported with 0 moves.
     """
     from helpers.widgets import LiveFigure
 
     results = []
-    for number, live in enumerate(sorted(LiveFigure.instances, key=lambda f: f.created), start=1):
+    chosen = LiveFigure.instances if figures is None else figures
+    for number, live in enumerate(sorted(chosen, key=lambda f: f.created), start=1):
         for name, control in live.controls.items():
             start = control.value
             live.timings.clear()
@@ -79,10 +82,11 @@ def measure_live_figures(moves: int = 30) -> list[dict[str, Any]]:
                 if live.error:
                     errors.append(f"{name} = {value}: {live.error}")
                 non_finite += not all(drawn_finite(artist) for artist in live.animated)
-            times_ms = np.array(live.timings) * 1000
+            made = len(live.timings)
+            times_ms = np.array(live.timings) * 1000 if made else np.zeros(1)
             live.set(**{name: start})
             results.append({
-                "figure": f"{number}. {live.title}", "control": name, "moves": len(times_ms),
+                "figure": f"{number}. {live.title}", "control": name, "moves": made,
                 "median_ms": round(float(np.median(times_ms)), 1),
                 "p95_ms": round(float(np.percentile(times_ms, 95)), 1),
                 "errors": "; ".join(errors) or None, "non_finite_moves": non_finite,

@@ -44,3 +44,20 @@ def pytest_collection_modifyitems(session, config, items):
                 extended.append(IPyNbCell.from_parent(item.parent, name=SWEEP_NAME, cell_num=item.cell_num + 1,
                                                       cell=cell, options=options))
     items[:] = extended
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print where the browser test saved its screenshots and the key-to-pixels times it measured.
+
+    The tests record these as user properties, which reach this process from pytest-xdist's workers too.
+    """
+    lines = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for key, value in getattr(report, "user_properties", []):
+                if key == "browser" and value not in lines:
+                    lines.append(value)
+    if lines:
+        terminalreporter.section("browser test")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,231 @@
+"""The course as a learner meets it: every notebook run in JupyterLab in a real (headless) Chromium.
+
+For each notebook: open it, run all cells, wait for the kernel, and check that no cell shows an error or a
+warning, that every live figure's widget rendered (so the widget front end matches the kernel), and that
+moving its slider with the keyboard changes the figure's pixels. One notebook is also opened in Voila, the
+code-free dashboard view instructors project. Screenshots before and after each move are saved in a
+temporary folder, printed at the end of the run.
+
+Needs Debian's Chromium at /usr/bin/chromium and the `playwright` package; without them the tests are
+skipped with the reason shown. `python -m pytest -m "not browser"` skips them on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import notebooks
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+TOKEN = "course-browser-test"
+EXPLORER = re.compile(r"widgets\.\w+_explorer\(")
+pytestmark = pytest.mark.browser
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+
+def _skip_reason() -> str | None:
+    if sync_playwright is None:
+        return "the playwright package is not installed: python -m pip install -r requirements.txt"
+    if not CHROMIUM.exists():
+        return "no Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver (.ci/run does this)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}: {process.stdout.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server did not answer at {url} within {seconds} s")
+
+
+def _isolated_env(home: Path) -> dict[str, str]:
+    """Environment that keeps Jupyter, IPython and matplotlib out of the user's home folder."""
+    settings = home / "lab-settings"
+    news = settings / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True, exist_ok=True)
+    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = dict(os.environ)
+    env.update({
+        "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"), "JUPYTER_RUNTIME_DIR": str(home / "rt"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "IPYTHONDIR": str(home / "ipython"), "MPLCONFIGDIR": str(home / "matplotlib"),
+    })
+    return env
+
+
+def _start(command: list[str], url: str, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_for_http(url, process)
+    except Exception:
+        process.kill()
+        raise
+    return process
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    reason = _skip_reason()
+    if reason:
+        pytest.skip(reason)
+    home = tmp_path_factory.mktemp("browser-home")
+    served = home / "notebooks"  # a copy, so JupyterLab's autosave never touches the repository
+    shutil.copytree(notebooks.NOTEBOOK_DIR, served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shots = tmp_path_factory.mktemp("browser-screenshots")
+    return home, served, shots, _isolated_env(home)
+
+
+@pytest.fixture(scope="module")
+def browser(workspace):
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab(workspace):
+    home, served, _, env = workspace
+    port = _free_port()
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
+               f"--ServerApp.root_dir={served}", "--ServerApp.allow_root=True", "--LabApp.news_url=None"]
+    process = _start(command, f"http://127.0.0.1:{port}/api/status?token={TOKEN}", env, home)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _expected_figures(path: Path) -> int:
+    cells = nbformat.read(path, as_version=4).cells
+    return sum(bool(EXPLORER.search(c.source)) for c in cells if c.cell_type == "code")
+
+
+def _run_all(page, timeout_ms: int = 120_000) -> None:
+    page.wait_for_selector("text=| Idle", timeout=timeout_ms)  # the kernel, not just the page, is ready
+    page.click("li.lm-MenuBar-item >> text=Run")
+    page.click("li.lm-Menu-item >> text=Run All Cells")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_selector("text=| Idle", timeout=timeout_ms)
+
+
+WATCH = """img => {
+    window.__keyAt = null; window.__shownAt = null;
+    document.addEventListener('keydown', () => { window.__keyAt = performance.now(); }, {once: true, capture: true});
+    new MutationObserver((changes, observer) => {
+        observer.disconnect();
+        img.decode().then(() => { window.__shownAt = performance.now(); });
+    }).observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def _press(page, image, key: str) -> float:
+    image.evaluate(WATCH)
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__shownAt !== null", timeout=10_000)
+    return page.evaluate("() => window.__shownAt - window.__keyAt")
+
+
+def _move_and_compare(page, box, shots: Path, label: str, moves: int = 5) -> list[float]:
+    """Press arrow keys on the figure's first slider; return the ms from each key press to the new picture
+    decoded in the page (timed inside the browser); save screenshots before and after the first move."""
+    image = box.locator("img.widget-image").first
+    image.scroll_into_view_if_needed()
+    before = image.screenshot(path=str(shots / f"{label}-before.png"))
+    handle = box.locator(".noUi-handle").first
+    handle.focus()
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
+    latencies = [_press(page, image, keys[0])]
+    after = image.screenshot(path=str(shots / f"{label}-after.png"))
+    assert after != before, f"{label}: the figure's pixels did not change after the key press"
+    latencies += [_press(page, image, keys[move % 2]) for move in range(1, moves)]
+    return latencies
+
+
+def _describe(latencies: list[float]) -> str:
+    return f"median {statistics.median(latencies):.0f} ms, max {max(latencies):.0f} ms over {len(latencies)} moves"
+
+
+@pytest.mark.parametrize("path", notebooks.notebook_paths(), ids=lambda p: p.stem)
+def test_notebook_runs_and_its_sliders_move_in_jupyterlab(path, browser, lab, workspace, record_property):
+    _, _, shots, _ = workspace
+    record_property("browser", f"screenshots: {shots}")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab}/lab/tree/{path.name}?reset&token={TOKEN}")
+        _run_all(page)
+        errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        assert errors.count() == 0, f"{path.name}: error or warning output: {errors.first.inner_text()[:500]}"
+        assert page.locator("text=Error displaying widget").count() == 0
+        figures = _expected_figures(path)
+        boxes = page.locator(".jp-OutputArea-output:has(img.widget-image):has(.noUi-handle)")
+        assert boxes.count() == figures, f"{path.name}: {boxes.count()} live figures rendered, expected {figures}"
+        for index in range(figures):
+            box = boxes.nth(index)
+            assert box.locator("img.widget-image").first.evaluate("img => img.naturalWidth") > 0
+            latencies = _move_and_compare(page, box, shots, f"{path.stem}-figure{index + 1}")
+            summary = f"{path.stem} figure {index + 1}: key press to new pixels, {_describe(latencies)}"
+            record_property("browser", summary)
+    finally:
+        page.close()
+
+
+def test_voila_shows_the_first_notebook_without_code_and_its_sliders_move(browser, workspace, record_property):
+    home, served, shots, env = workspace
+    if shutil.which("voila", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("voila is not installed: python -m pip install -r requirements.txt")
+    port = _free_port()
+    command = [sys.executable, "-m", "voila", str(served / "01_the_neuron.ipynb"), "--no-browser",
+               f"--port={port}", "--Voila.ip=127.0.0.1"]
+    process = _start(command, f"http://127.0.0.1:{port}/", env, home)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("img.widget-image", timeout=120_000)
+        code = page.locator(".cm-editor, .CodeMirror, .jp-InputArea-editor")
+        assert code.count() == 0 and page.get_by_text("fit_explorer(").count() == 0, "Voila should hide the code"
+        box = page.locator(".jp-OutputArea-output:has(img.widget-image):has(.noUi-handle)").first
+        latencies = _move_and_compare(page, box, shots, "voila-01")
+        record_property("browser", f"voila 01_the_neuron: key press to new pixels, {_describe(latencies)}")
+    finally:
+        page.close()
+        process.terminate()
+        process.wait(timeout=20)
