@@ -23,6 +23,7 @@ import numpy as np
 from helpers.notebooks import notebook_paths
 
 FLOOR_SOURCE = "import numpy, matplotlib.pyplot, torch, ipywidgets"
+PEAK_SOURCE = "import resource as _r\nprint(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"  # kilobytes on Linux
 PROBE_SOURCE = (
     "import json as _json\nfrom helpers.bench import measure_live_figures as _measure\n"
     "print(_json.dumps(_measure({moves})))"
@@ -105,6 +106,10 @@ def run_notebook(nb: nbformat.NotebookNode, folder: Path, moves: int | None) -> 
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         finished = time.perf_counter()
+        peak = nbformat.v4.new_code_cell(PEAK_SOURCE)
+        nb.cells.append(peak)
+        client.execute_cell(peak, len(nb.cells) - 1)
+        peak_mb = int("".join(o.get("text", "") for o in peak.outputs)) / 1024
         widgets: list[dict[str, Any]] = []
         if moves:
             probe = nbformat.v4.new_code_cell(PROBE_SOURCE.format(moves=moves))
@@ -112,7 +117,7 @@ def run_notebook(nb: nbformat.NotebookNode, folder: Path, moves: int | None) -> 
             client.execute_cell(probe, len(nb.cells) - 1)
             widgets = json.loads("".join(o.get("text", "") for o in probe.outputs))
     return {"kernel_start_s": started - began, "cells_s": finished - started, "total_s": finished - began,
-            "widgets": widgets}
+            "peak_memory_mb": round(peak_mb), "widgets": widgets}
 
 
 def benchmark(paths: list[Path], moves: int) -> dict[str, Any]:
@@ -129,13 +134,13 @@ def benchmark(paths: list[Path], moves: int) -> dict[str, Any]:
 
 def format_report(report: dict[str, Any]) -> str:
     """The report as two plain-text tables (notebook times, then slider latency)."""
-    rows = [f"{'notebook':<28}{'kernel start':>14}{'cells':>9}{'total':>9}{'vs floor':>10}"]
+    rows = [f"{'notebook':<28}{'kernel start':>14}{'cells':>9}{'total':>9}{'vs floor':>10}{'peak memory':>13}"]
     floor = report["floor"]
     rows.append(f"{'floor (imports only)':<28}{floor['kernel_start_s']:>12.2f} s{floor['cells_s']:>7.2f} s"
-                f"{floor['total_s']:>7.2f} s{1:>9.1f}x")
+                f"{floor['total_s']:>7.2f} s{1:>9.1f}x{floor['peak_memory_mb']:>10} MB")
     for name, r in report["notebooks"].items():
         rows.append(f"{name:<28}{r['kernel_start_s']:>12.2f} s{r['cells_s']:>7.2f} s{r['total_s']:>7.2f} s"
-                    f"{r['ratio_to_floor']:>9.1f}x")
+                    f"{r['ratio_to_floor']:>9.1f}x{r['peak_memory_mb']:>10} MB")
     rows += ["", f"{'live figure':<44}{'control':<10}{'moves':>6}{'median':>10}{'p95':>10}"]
     for name, r in report["notebooks"].items():
         for w in r["widgets"]:

@@ -110,7 +110,7 @@ class Exercise:
     title: str
     checker: Callable[[Any], str]
     hint_text: str
-    solution_text: str
+    solution_text: str  # runnable code: what the instructor edition puts in place of the learner's stub
 
     def feedback(self, answer: Any = Ellipsis) -> tuple[bool, str]:
         """Whether `answer` is right, and the sentence to show. Never raises."""

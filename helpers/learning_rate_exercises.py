@@ -49,7 +49,7 @@ q1 = Exercise(
     _check_fast_rate,
     f"Try rates with `run(lr, steps={STEPS}).final_loss` (section 1 defines `run`): it must be below {TARGET}."
     " The best rates are below the stable limit but far above the too-small ones.",
-    "Any rate from about 0.4 to 0.68 works, for example\nlr = 0.6",
+    "# any rate from about 0.4 to 0.68 works, for example\nlr = 0.6",
 )
 q2 = Exercise(
     "The stable limit in other units",

@@ -60,7 +60,7 @@ q2 = Exercise(
     _check_diagonal,
     "Compute the loss for every d in np.linspace(0, 12, 1201) with a = b = d; `np.argmin` finds the position"
     " of the smallest.",
-    "ds = np.linspace(0, 12, 1201)\nlosses = [loss(d, d) for d in ds]\nbest_d = ds[np.argmin(losses)]",
+    "ds = np.linspace(0, 12, 1201)\nlosses = [loss(d, d) for d in ds]\nmy_best_d = ds[np.argmin(losses)]",
 )
 q3 = Exercise(
     "Find the bottom of the valley",

@@ -70,14 +70,14 @@ q2 = Exercise(
     "A neuron for Fahrenheit to Celsius",
     _check_celsius_neuron,
     "Start from F = 1.8·C + 32 and solve for C: it is again w·F + b.",
-    "C = (F − 32) / 1.8 = (1/1.8)·F − 32/1.8, so\nanswer = (1 / 1.8, -32 / 1.8)",
+    "# C = (F − 32) / 1.8 = (1/1.8)·F − 32/1.8, so\nanswer = (1 / 1.8, -32 / 1.8)",
 )
 q3 = Exercise(
     "Fit the vending machine by hand",
     _check_good_fit,
     f"Move the sliders until the mean squared error is below {MSE_TARGET:g}: lower w and raise b together,"
     " so the line tilts down while it is lifted into the middle of the points.",
-    "Any (w, b) with a small enough error works, for example\nanswer = (0.12, 9.0)",
+    "# any (w, b) with a small enough error works, for example\nanswer = (0.12, 9.0)",
 )
 q4 = Exercise(
     "Shapes of a layer",

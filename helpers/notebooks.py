@@ -7,6 +7,10 @@
 Normalising means: the same setup cell and launch badges in every notebook (the repository's address
 is kept here, once), fixed notebook metadata, no execution timestamps, and no saved widget state or
 widget views (their random ids would change every run; the PNG of each widget's default state stays).
+It also derives two kinds of cell metadata from the cells themselves, so nobody maintains them by hand:
+the tag "exercise" on every cell that calls `qN.check(...)` (see `helpers.editions`), and slide types for
+`jupyter nbconvert --to slides` (a new slide at every `#`/`##` heading, a sub-slide per explanation with
+its code, the setup cell skipped).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -35,6 +40,7 @@ LANGUAGE_INFO = {
     "pygments_lexer": "ipython3",
 }
 SETUP_MARKER = "# Setup:"
+EXERCISE_CHECK = re.compile(r"^(q\d+)\.check\(.*\)\s*$", re.M)
 SETUP_CELL = f"""{SETUP_MARKER} nothing happens on your own computer or on Binder. On Colab this fetches the course.
 import os
 import sys
@@ -92,6 +98,23 @@ def _clean_outputs(cell: nbformat.NotebookNode) -> None:
     cell["outputs"] = kept
 
 
+def _slide_type(cell: nbformat.NotebookNode) -> str:
+    if cell.cell_type == "markdown":
+        return "slide" if cell.source.startswith(("# ", "## ")) else "subslide"
+    return "skip" if cell.source.startswith(SETUP_MARKER) else "-"
+
+
+def _derive_metadata(cell: nbformat.NotebookNode) -> None:
+    cell.metadata["slideshow"] = {"slide_type": _slide_type(cell)}
+    tags = [t for t in cell.metadata.get("tags", []) if t != "exercise"]
+    if cell.cell_type == "code" and EXERCISE_CHECK.search(cell.source):
+        tags.append("exercise")
+    if tags:
+        cell.metadata["tags"] = sorted(tags)
+    else:
+        cell.metadata.pop("tags", None)
+
+
 def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """A normalised copy of a notebook (see the module docstring for what that means)."""
     nb = copy.deepcopy(nb)
@@ -104,9 +127,18 @@ def normalise(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
         cell.metadata.pop("scrolled", None)
         if not cell.get("id"):
             cell["id"] = f"cell-{index:03d}"
+        _derive_metadata(cell)
         if cell.cell_type == "code":
             _clean_outputs(cell)
     return nb
+
+
+def run(nb: nbformat.NotebookNode, folder: Path, timeout: int = 300) -> None:
+    """Execute a notebook in place on a fresh kernel of this environment, with `folder` as its working folder."""
+    from nbclient import NotebookClient
+
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
 
 
 def execute(path: Path, timeout: int = 300) -> float:
@@ -114,13 +146,9 @@ def execute(path: Path, timeout: int = 300) -> float:
 
     Returns the run time in seconds.
     """
-    from nbclient import NotebookClient
-
     nb = normalise(nbformat.read(path, as_version=4), path.name)
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     start = time.perf_counter()
-    resources = {"metadata": {"path": str(path.parent)}}
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources=resources).execute()
+    run(nb, path.parent, timeout)
     seconds = time.perf_counter() - start
     nbformat.write(normalise(nb, path.name), path)
     return seconds

@@ -62,5 +62,5 @@ q3 = Exercise(
     "Halving the noise",
     _check_factor,
     "The spread shrinks like 1/√(batch size): for the spread to be 1/2 as large, √(batch size) must double.",
-    "The spread falls by √10 ≈ 3.2 for every tenfold batch, so like 1/√(batch size):\nfactor = 4",
+    "# the spread falls by √10 ≈ 3.2 for every tenfold batch, so like 1/√(batch size):\nfactor = 4",
 )

@@ -78,6 +78,7 @@ class LiveFigure:
         self._background: Any = None
         self._holding = False
         self._cache: dict[tuple, tuple[bytes, str, str | None]] = {}
+        self.presets: dict[str, dict[str, Any]] = {}
         for artist in self.animated:
             artist.set_animated(True)
         width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
@@ -96,13 +97,27 @@ class LiveFigure:
         """The controls' current values, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
+    def share(self, variable: str = "explorer") -> str:
+        """The current setting as one line of code an instructor can send to a class, like a shared link:
+        pasted into a cell, it puts every learner's figure on this setting."""
+        settings = ", ".join(f"{name}={value!r}" for name, value in self.values.items())
+        return f"{variable}.set({settings})"
+
+    def add_preset(self, name: str, **values: Any) -> None:
+        """Remember a named setting, so that `preset(name)` can move every control to it at once."""
+        self._check_names(values)
+        self.presets[name] = dict(values)
+
+    def preset(self, name: str) -> None:
+        """Move the controls to a named setting (see `add_preset`)."""
+        if name not in self.presets:
+            known = ", ".join(self.presets) or "none yet (add one with add_preset)"
+            raise ValueError(f"no preset called {name!r}; the presets are: {known}")
+        self.set(**self.presets[name])
+
     def set(self, **values: Any) -> None:
         """Move several controls at once (one redraw), as a preset or a test would."""
-        unknown = set(values) - set(self.controls)
-        if unknown:
-            raise ValueError(
-                f"unknown control(s) {', '.join(sorted(unknown))}; this figure has {', '.join(self.controls)}"
-            )
+        self._check_names(values)
         self._holding = True
         try:
             for name, value in values.items():
@@ -123,6 +138,13 @@ class LiveFigure:
             self._cache[tuple(self.values.items())] = (self.image.value, self.status_text, self.error)
         self.set(**start)
         self.timings.clear()
+
+    def _check_names(self, values: Mapping[str, Any]) -> None:
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {', '.join(sorted(unknown))}; this figure has {', '.join(self.controls)}"
+            )
 
     def refresh(self) -> None:
         """Run `update` with the current values, re-render the image and the status line."""

@@ -1,8 +1,10 @@
-"""Adds one test item to the end of every notebook's nbval run: move every slider across its whole range.
+"""Adds two test items to the end of every notebook's nbval run, in the notebook's own kernel after its last
+cell, so nothing is executed twice:
 
-The sweep runs in the notebook's own kernel after its last cell, so nothing is executed twice. Numerical
-and plotting warnings are errors there; an update that raises, an artist that would draw a NaN, or a live
-figure that was not found fails the item with the report.
+- move every slider across its whole range: numerical and plotting warnings are errors there; an update
+  that raises, an artist that would draw a NaN, or a live figure that was not found fails the item;
+- the instructor edition's exercise cells (each stub replaced by its solution, see `helpers.editions`) run
+  in the notebook's context, and every check must answer "✅ Correct".
 """
 
 import re
@@ -11,7 +13,21 @@ from collections import defaultdict
 import nbformat
 from nbval.plugin import IPyNbCell
 
+from helpers.editions import exercise_module, instructor_source
+
 SWEEP_NAME = "every slider across its whole range"
+SOLUTIONS_NAME = "every exercise's solution passes its check in context"
+SOLUTIONS = """
+import contextlib, io
+verdicts = []
+for source in {sources!r}:
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        exec(source, globals())
+    verdicts.append(captured.getvalue())
+wrong = [v for v in verdicts if not v.startswith("✅ Correct")]
+assert not wrong and len(verdicts) == {count}, wrong
+"""
 SWEEP = """
 import json, warnings
 warnings.simplefilter("error", RuntimeWarning)
@@ -36,14 +52,27 @@ def pytest_collection_modifyitems(session, config, items):
     for index, item in enumerate(items):
         extended.append(item)
         if isinstance(item, IPyNbCell) and last[item.parent] == index:
-            cells = nbformat.read(str(item.parent.fspath), as_version=4).cells
-            figures = sum(bool(EXPLORER.search(c.source)) for c in cells if c.cell_type == "code")
-            if figures:
-                cell = nbformat.v4.new_code_cell(SWEEP.format(figures=figures))
-                options = defaultdict(bool, check=False)
-                extended.append(IPyNbCell.from_parent(item.parent, name=SWEEP_NAME, cell_num=item.cell_num + 1,
-                                                      cell=cell, options=options))
+            extended += _extra_items(item)
     items[:] = extended
+
+
+def _extra_items(last_cell: IPyNbCell) -> list[IPyNbCell]:
+    nb = nbformat.read(str(last_cell.parent.fspath), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    sources = []
+    figures = sum(bool(EXPLORER.search(c.source)) for c in code)
+    if figures:
+        sources.append((SWEEP_NAME, SWEEP.format(figures=figures)))
+    exercises = [c.source for c in code if "exercise" in c.metadata.get("tags", [])]
+    if exercises:
+        module = exercise_module(nb)
+        solved = [instructor_source(source, module) for source in exercises]
+        sources.append((SOLUTIONS_NAME, SOLUTIONS.format(sources=solved, count=len(solved))))
+    return [
+        IPyNbCell.from_parent(last_cell.parent, name=name, cell_num=last_cell.cell_num + 1 + offset,
+                              cell=nbformat.v4.new_code_cell(source), options=defaultdict(bool, check=False))
+        for offset, (name, source) in enumerate(sources)
+    ]
 
 
 def pytest_terminal_summary(terminalreporter):

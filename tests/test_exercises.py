@@ -126,7 +126,7 @@ def test_solutions_shown_to_learners_pass_their_own_checks():
     assert q1.feedback(namespace["leaky_relu"])[0]
     for q in (q2, q3):
         namespace = {}
-        exec(q.solution_text.split("\n", 1)[1], namespace)
+        exec(q.solution_text, namespace)
         assert q.feedback(namespace["answer"])[0]
     namespace = {}
     exec(q4.solution_text, namespace)
@@ -256,7 +256,7 @@ def _brief_losses():
     "exercise, answer_of",
     [
         (loss_exercises.q1, lambda ns: ns["mse"]),
-        (loss_exercises.q2, lambda ns: ns["best_d"]),
+        (loss_exercises.q2, lambda ns: ns["my_best_d"]),
         (loss_exercises.q3, lambda ns: ns["answer"]),
         (gradient_exercises.q1, lambda ns: ns["line_gradient"]),
         (gradient_exercises.q2, lambda ns: ns["slope"]),
@@ -306,10 +306,7 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "val": val,
         "val_errors": overfitting_exercises.validation_errors(),
     }
-    code = exercise.solution_text
-    if code.startswith(("Any ", "The spread")):
-        code = code.split("\n", 1)[1]
-    exec(code, namespace)
+    exec(exercise.solution_text, namespace)
     assert exercise.feedback(answer_of(namespace))[0]
 
 

@@ -279,3 +279,21 @@ def test_loss_curve_grows_in_place_and_leaves_the_final_picture():
     assert bundle["text/plain"] == "Live loss curve (3 epochs)"
     assert base64.b64decode(bundle["image/png"]) == curve.image.value
     assert curve.label.value == "epoch 3 of 3"
+
+
+def test_share_and_presets_put_everyone_on_the_same_setting():
+    live = explorer()
+    live.set(w=0.12, b=9.0)
+    line = live.share("explorer")
+    assert line == "explorer.set(w=0.12, b=9.0)"
+    other = explorer()
+    exec(line, {"explorer": other})
+    assert other.values == live.values and other.image.value == live.image.value
+    other.add_preset("best", w=0.115, b=9.5)
+    other.add_preset("start", w=0.5, b=0.0)
+    other.preset("best")
+    assert other.values == {"w": 0.115, "b": 9.5}
+    with pytest.raises(ValueError, match="no preset called 'worst'; the presets are: best, start"):
+        other.preset("worst")
+    with pytest.raises(ValueError, match="unknown control"):
+        other.add_preset("bad", z=1)
