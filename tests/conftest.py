@@ -5,10 +5,19 @@ cell, so nothing is executed twice:
   that raises, an artist that would draw a NaN, or a live figure that was not found fails the item;
 - the instructor edition's exercise cells (each stub replaced by its solution, see `helpers.editions`) run
   in the notebook's context, and every check must answer "✅ Correct".
+
+It also runs every code cell a second time right after its first run, and compares the second run's text
+output with the committed one: a cell run twice must not corrupt the notebook's state (a training cell
+must not quietly continue from where it stopped). And it fails the session if the test run wrote any
+file into the repository (compiled bytecode included: it is switched off for the run and its kernels).
 """
 
+import os
 import re
+import subprocess
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 import nbformat
 from nbval.plugin import IPyNbCell
@@ -37,10 +46,14 @@ report = measure_live_figures(moves=21)
 problems = [r for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
 assert not problems, json.dumps(problems, indent=1)
 found = len({{r["figure"] for r in report}})
-assert found == {figures}, f"expected {figures} live figures in this kernel, found {{found}}"
+# every explorer cell ran twice (see "run again" below), so each left two live figures
+assert found == 2 * {figures}, f"expected {{2 * {figures}}} live figures in this kernel, found {{found}}"
 print(f"{{len(report)}} controls moved, {{sum(r['moves'] for r in report)}} moves, no errors, warnings or NaN")
 """
 EXPLORER = re.compile(r"widgets\.\w+_explorer\(")
+ROOT = Path(__file__).resolve().parent.parent
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # inherited by the notebooks' kernels
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -51,6 +64,9 @@ def pytest_collection_modifyitems(session, config, items):
     extended = []
     for index, item in enumerate(items):
         extended.append(item)
+        if isinstance(item, IPyNbCell):
+            extended.append(IPyNbCell.from_parent(item.parent, name=f"{item.name} run again", cell_num=item.cell_num,
+                                                  cell=item.cell, options=item.options))
         if isinstance(item, IPyNbCell) and last[item.parent] == index:
             extended += _extra_items(item)
     items[:] = extended
@@ -90,3 +106,27 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("browser test")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def _repository_files() -> set[str] | None:
+    try:
+        run = subprocess.run(["git", "status", "--porcelain", "--ignored", "--untracked-files=all"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return set(run.stdout.splitlines()) if run.returncode == 0 else None
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controlling process only, not xdist's workers
+        session.config._files_before = _repository_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_files_before", None)
+    after = _repository_files() if before is not None else None
+    if after is not None and after - before:
+        written = "\n  ".join(sorted(after - before))
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            f"FAILED: the test run wrote into the repository (it must not):\n  {written}", red=True)
+        session.exitstatus = 1

@@ -82,3 +82,14 @@ def test_ruff_is_clean_on_code_and_notebooks():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
     run = subprocess.run([ruff, "check", "--no-cache", "."], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_instructor_guide_is_linked_and_covers_every_notebook_and_plan():
+    guide = ROOT / "notebooks" / "instructor-guide.md"
+    assert "(notebooks/instructor-guide.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    text = guide.read_text(encoding="utf-8")
+    for plan in ("### 90 minutes", "### Half day", "### Full day"):
+        assert plan in text
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        assert path.stem[:2] in text, f"the guide does not mention notebook {path.stem}"
+    assert "## Where learners get stuck" in text and "## Recovering a broken setup" in text
