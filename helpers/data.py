@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.validate import positive_int, positive_number
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 VENDING_FILE = "vending_machine.csv"
@@ -36,22 +38,6 @@ class DataFileError(ValueError):
     """A shipped data file is missing or not what the course expects."""
 
 
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return int(value)
-
-
-def _check_noise(noise: float) -> float:
-    if not isinstance(noise, (int, float, np.floating)) or isinstance(noise, bool):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__} {noise!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-    return float(noise)
-
-
 def noisy_line(
     n: int = 50, a: float = 3.0, b: float = 8.0, noise: float = 0.3, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -59,8 +45,8 @@ def noisy_line(
 
     The course's first fitting problem: 50 points around y = 3x + 8 (noise sd 0.3).
     """
-    n = _check_positive_int("n", n)
-    noise = _check_noise(noise)
+    n = positive_int("n", n)
+    noise = positive_number("noise", noise, allow_zero=True)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1.0, n)
     y = a * x + b + rng.normal(0.0, noise, n)
@@ -77,8 +63,8 @@ def quadratic(
 
     The one-neuron quadratic of the course: true (a, b, c) = (10, 5, 12), 1000 inputs.
     """
-    n = _check_positive_int("n", n)
-    noise = _check_noise(noise)
+    n = positive_int("n", n)
+    noise = positive_number("noise", noise, allow_zero=True)
     if len(coefficients) != 3:
         raise ValueError(f"coefficients must be three numbers (a, b, c), got {len(coefficients)}")
     a, b, c = coefficients
@@ -93,8 +79,8 @@ def ring(n: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, n
 
     Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0, half of each.
     """
-    n = _check_positive_int("n", n)
-    noise = _check_noise(noise)
+    n = positive_int("n", n)
+    noise = positive_number("noise", noise, allow_zero=True)
     rng = np.random.default_rng(seed)
     labels = np.arange(n) % 2
     radius = np.where(labels == 0, rng.uniform(0.0, 0.5, n), rng.uniform(1.0, 1.5, n))
@@ -108,8 +94,8 @@ def xor(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, n
 
     Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0.
     """
-    n = _check_positive_int("n", n)
-    noise = _check_noise(noise)
+    n = positive_int("n", n)
+    noise = positive_number("noise", noise, allow_zero=True)
     rng = np.random.default_rng(seed)
     corners = np.array([[1, -1], [-1, 1], [1, 1], [-1, -1]], dtype=float)  # the first two are class 1
     which = np.arange(n) % 4
@@ -124,8 +110,8 @@ def wave(x: np.ndarray) -> np.ndarray:
 
 def wavy(n: int = 300, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Points around one period of a sine wave, x uniform on [0, 1]: the overfitting notebook's data."""
-    n = _check_positive_int("n", n)
-    noise = _check_noise(noise)
+    n = positive_int("n", n)
+    noise = positive_number("noise", noise, allow_zero=True)
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 1.0, n)
     return x, wave(x) + rng.normal(0.0, noise, n)
@@ -216,7 +202,7 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
 
 def split_indices(n: int, seed: int = 0, fractions: tuple[float, float] = (0.6, 0.2)) -> tuple[np.ndarray, ...]:
     """Shuffle 0..n-1 and cut it into (train, validation, test) index arrays; the test set gets the rest."""
-    n = _check_positive_int("n", n)
+    n = positive_int("n", n)
     train, val = fractions
     if train <= 0 or val <= 0 or train + val >= 1:
         raise ValueError(f"fractions (train, validation) must be positive and sum to less than 1, got {fractions}")

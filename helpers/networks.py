@@ -9,20 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 import torch
 from torch import nn
 
+from helpers.validate import finite_array, positive_int, positive_number
+
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
-
-
-def _positive(name: str, value: object, whole: bool = False) -> None:
-    kind = (int, np.integer) if whole else Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not np.isfinite(value) or value <= 0:
-        expected = "a positive whole number" if whole else "a positive number"
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, seed: int = 0) -> nn.Sequential:
@@ -34,7 +28,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, se
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output size, got {list(sizes)}")
     for size in sizes:
-        _positive("every layer size", size, whole=True)
+        positive_int("every layer size", size)
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if not 0 <= dropout < 1:
@@ -66,10 +60,13 @@ class History:
 
 def accuracy(model: nn.Module, X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> float:
     """The fraction of examples classified right: one output means a yes/no logit, several mean classes."""
+    if isinstance(X, np.ndarray) or not isinstance(X, torch.Tensor):
+        X = finite_array("X", X, ndim=2)
+    y = finite_array("y", y, length=len(X))
     model.eval()
     with torch.no_grad():
         out = model(as_tensor(X))
-    labels = torch.as_tensor(np.asarray(y)).flatten()
+    labels = torch.as_tensor(y).flatten()
     guesses = (out[:, 0] > 0).to(labels.dtype) if out.shape[1] == 1 else out.argmax(dim=1).to(labels.dtype)
     return float((guesses == labels).float().mean())
 
@@ -94,12 +91,14 @@ def train(
     them into batches that do not overlap. `on_epoch(epoch, history)` is called after every epoch (for a
     progress display). Targets are reshaped to match the model's outputs for one-output models.
     """
-    _positive("epochs", epochs, whole=True)
-    _positive("lr (the learning rate)", lr)
+    positive_int("epochs", epochs)
+    positive_number("lr (the learning rate)", lr)
     if batch_size is not None:
-        _positive("batch_size", batch_size, whole=True)
+        positive_int("batch_size", batch_size)
     if optimizer not in {"adam", "sgd"}:
         raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    X = finite_array("X", X, ndim=2)
+    y = finite_array("y", y, length=len(X))
     inputs = as_tensor(X)
     targets = _targets(model, inputs, y)
     if len(inputs) != len(targets) or len(inputs) == 0:
@@ -153,6 +152,11 @@ def probability_grid(
     model: nn.Module, xlim: tuple[float, float], ylim: tuple[float, float], points: int = 120
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The model's probability of class 1 over a grid of 2-D inputs: (xs, ys, P) with P[i, j] at (xs[j], ys[i])."""
+    for name, limits in (("xlim", xlim), ("ylim", ylim)):
+        if len(limits) != 2 or not limits[0] < limits[1]:
+            raise ValueError(f"{name} must be (low, high) with low < high, got {limits!r}")
+    if positive_int("points", points) < 2:
+        raise ValueError(f"points must be at least 2, got {points}")
     xs, ys = np.linspace(*xlim, points), np.linspace(*ylim, points)
     grid = np.array(np.meshgrid(xs, ys)).reshape(2, -1).T
     model.eval()

@@ -11,6 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from helpers.validate import finite_array, positive_int, positive_number
+
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = {
     "blue": "#0072B2",
@@ -52,6 +54,10 @@ def live_figure(ncols: int = 1, size: tuple[float, float] = (6.4, 3.6)) -> tuple
 
     Returns the figure and a flat list of its axes (one per column).
     """
+    positive_int("ncols", ncols)
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise ValueError(f"size must be (width, height) in inches, got {size!r}")
+    size = (positive_number("the figure width", size[0]), positive_number("the figure height", size[1]))
     fig = Figure(figsize=size, dpi=LIVE_DPI, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
@@ -61,6 +67,8 @@ def live_figure(ncols: int = 1, size: tuple[float, float] = (6.4, 3.6)) -> tuple
 def draw_neuron(ax: Axes, inputs: list[str], weights: list[str], output: str = "y") -> None:
     """Draw a neuron as a diagram: inputs with weighted arrows into a sum, an activation, an output."""
     n = len(inputs)
+    if n == 0 or len(weights) != n:
+        raise ValueError(f"draw_neuron needs one weight label per input, got {n} inputs and {len(weights)} weights")
     ys = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
     body = (0.55, 0.5)
     for label, weight, y in zip(inputs, weights, ys, strict=True):
@@ -86,7 +94,11 @@ def loss_grid(loss: Callable[[float, float], float], first: np.ndarray, second: 
 
     Rows follow the second parameter (the plot's vertical axis), as `contourf` expects.
     """
-    return np.array([[loss(p, q) for p in first] for q in second])
+    if not callable(loss):
+        raise TypeError(f"loss must be a function of two parameters, got {type(loss).__name__}")
+    first = finite_array("first", first, ndim=1)
+    second = finite_array("second", second, ndim=1)
+    return np.array([[loss(p, q) for p in first] for q in second], dtype=float)
 
 
 def draw_contours(
@@ -95,6 +107,11 @@ def draw_contours(
 ) -> None:
     """A loss map: filled contours on log-spaced levels (so both the valley floor and the walls show),
     labelled axes, a colour bar, and the minimum marked with a star."""
+    first, second = finite_array("first", first, ndim=1), finite_array("second", second, ndim=1)
+    losses = finite_array("losses", losses, ndim=2)
+    if losses.shape != (len(second), len(first)):
+        raise ValueError(f"losses must have shape (len(second), len(first)) = {(len(second), len(first))}, "
+                         f"got {losses.shape}")
     low = max(float(losses.min()), 1e-3)
     high = max(float(losses.max()), 10 * low)  # a flat map still needs increasing levels
     losses = np.maximum(losses, low)  # a perfect fit has loss 0, which a log scale cannot show
@@ -110,6 +127,10 @@ def draw_contours(
 
 def draw_classes(ax: Axes, X: np.ndarray, y: np.ndarray) -> None:
     """Scatter two classes of 2-D points with distinct colours and markers, and label the axes."""
+    X = finite_array("X", X, ndim=2)
+    y = finite_array("y", y, ndim=1, length=len(X))
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have two columns (x1, x2), got shape {X.shape}")
     for label, marker, colour in [(0, "o", PALETTE["blue"]), (1, "^", PALETTE["orange"])]:
         ax.scatter(*np.asarray(X)[np.asarray(y) == label].T, s=14, marker=marker, color=colour, ec="black",
                    lw=0.3, label=f"class {label}")
@@ -120,6 +141,12 @@ def draw_probability(
     ax: Axes, xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, boundary: bool = True
 ) -> mpl.image.AxesImage:
     """A model's probability of class 1 as a background (purple for 0, orange for 1), with the 0.5 boundary."""
+    probability = finite_array("probability", probability, ndim=2)
+    if probability.shape != (len(ys), len(xs)):
+        raise ValueError(f"probability must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, "
+                         f"got {probability.shape}")
+    if probability.min() < 0 or probability.max() > 1:
+        raise ValueError("probability must lie between 0 and 1")
     image = ax.imshow(probability, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="PuOr_r",
                       vmin=0, vmax=1, alpha=0.5, aspect="auto")
     if boundary:

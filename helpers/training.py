@@ -9,37 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
+
+from helpers.validate import finite_array, positive_number
 
 Schedule = Callable[[int], float]
 
 
-def _check_rate(lr: float) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, Real):
-        raise TypeError(f"lr (the learning rate) must be a number, got {type(lr).__name__} {lr!r}")
-    if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr (the learning rate) must be a positive finite number, got {lr}")
-    return float(lr)
+def _rate(lr: float) -> float:
+    return positive_number("lr (the learning rate)", lr)
+
+
+def _pair(params: np.ndarray) -> tuple[float, float]:
+    if isinstance(params, (str, bytes)) or np.ndim(params) != 1 or len(params) != 2:
+        raise ValueError(f"params must be two numbers (a, b), got {params!r}")
+    return params[0], params[1]
 
 
 def line_loss(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     """Mean squared error of the line y = a*x + b, with params = (a, b)."""
-    a, b = params
+    a, b = _pair(params)
     return float(np.mean((a * x + b - y) ** 2))
 
 
 def line_gradient(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Gradient of `line_loss` by hand: dL/da = mean(2 (ŷ − y) x), dL/db = mean(2 (ŷ − y))."""
-    a, b = params
+    a, b = _pair(params)
     error = a * x + b - y
     return np.array([np.mean(2 * error * x), np.mean(2 * error)])
 
 
 def line_curvature(x: np.ndarray) -> np.ndarray:
     """The Hessian of `line_loss` (the same everywhere, since the loss is quadratic in a and b)."""
-    x = np.asarray(x, dtype=float)
+    x = finite_array("x", x, ndim=1)
     return 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
 
 
@@ -79,7 +82,7 @@ def descend(
     if callable(lr):
         schedule = lr
     else:
-        constant = _check_rate(lr)
+        constant = _rate(lr)
 
         def schedule(_step: int) -> float:
             return constant
@@ -92,7 +95,7 @@ def descend(
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
-            rate = _check_rate(schedule(step))
+            rate = _rate(schedule(step))
             candidate = point - rate * np.asarray(gradient(point), dtype=float)
             value = loss(candidate) if np.all(np.isfinite(candidate)) else np.inf
             if not np.isfinite(value) or value > limit:
@@ -107,7 +110,7 @@ def descend(
 
 def step_decay(lr: float, factor: float = 0.5, every: int = 25) -> Schedule:
     """A schedule that multiplies the learning rate by `factor` every `every` steps."""
-    lr = _check_rate(lr)
+    lr = _rate(lr)
     if not 0 < factor <= 1:
         raise ValueError(f"factor must be in (0, 1], got {factor}")
     if every <= 0:
@@ -117,7 +120,7 @@ def step_decay(lr: float, factor: float = 0.5, every: int = 25) -> Schedule:
 
 def cyclical(low: float, high: float, period: int = 20) -> Schedule:
     """A triangular cyclical schedule: from `low` up to `high` and back down every `period` steps."""
-    low, high = _check_rate(low), _check_rate(high)
+    low, high = _rate(low), _rate(high)
     if high < low:
         raise ValueError(f"high ({high}) must be at least low ({low})")
     if period < 2:

@@ -26,12 +26,15 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from helpers import plots
+from helpers.validate import finite_array, positive_int
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def slider(description: str, low: float, high: float, value: float, step: float) -> widgets.FloatSlider:
     """A float slider that reports every move while dragging, with a readable label width."""
+    if not low < high:
+        raise ValueError(f"slider {description!r}: low ({low}) must be below high ({high})")
     if not low <= value <= high:
         raise ValueError(f"slider {description!r}: value {value} is outside [{low}, {high}]")
     if step <= 0:
@@ -67,6 +70,10 @@ class LiveFigure:
     ) -> None:
         if not controls:
             raise ValueError("LiveFigure needs at least one control (a slider or another value widget)")
+        if not isinstance(fig, Figure):
+            raise TypeError(f"fig must be a matplotlib Figure (see plots.live_figure), got {type(fig).__name__}")
+        if not callable(update):
+            raise TypeError(f"update must be a function of the controls' values, got {type(update).__name__}")
         self.fig = fig
         self.update = update
         self.controls = dict(controls)
@@ -261,8 +268,9 @@ def fit_explorer(
 
 
 def _check_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.ndim != 1 or len(x) == 0:
+    x = finite_array("x", x, ndim=1)
+    y = finite_array("y", y, ndim=1)
+    if x.shape != y.shape:
         raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes {x.shape} and {y.shape}")
     return x, y
 
@@ -579,7 +587,7 @@ class LossCurve:
         from IPython.display import display
 
         self._display = display
-        self.epochs = epochs
+        self.epochs = positive_int("epochs", epochs)
         self.fig, (ax,) = plots.live_figure(size=(6.4, 3.2))
         ax.set(xlim=(0, epochs), yscale="log", xlabel="epoch", ylabel="loss (log scale)", title=title)
         (self.train_line,) = ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="training loss")

@@ -6,16 +6,22 @@ cell, so nothing is executed twice:
 - the instructor edition's exercise cells (each stub replaced by its solution, see `helpers.editions`) run
   in the notebook's context, and every check must answer "✅ Correct".
 
+The whole run is offline: a guard refuses every network connection that does not stay on this machine, in
+the test process and (through an IPython startup file in a temporary IPYTHONDIR) in every notebook kernel.
+
 It also runs every code cell a second time right after its first run, and compares the second run's text
 output with the committed one: a cell run twice must not corrupt the notebook's state (a training cell
 must not quietly continue from where it stopped). And it fails the session if the test run wrote any
 file into the repository (compiled bytecode included: it is switched off for the run and its kernels).
 """
 
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -45,6 +51,10 @@ from helpers.bench import measure_live_figures
 report = measure_live_figures(moves=21)
 problems = [r for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
 assert not problems, json.dumps(problems, indent=1)
+from helpers.bench import try_combinations
+from helpers.widgets import LiveFigure
+combined = [p for live in list(LiveFigure.instances) if len(live.controls) > 1 for p in try_combinations(live)]
+assert not combined, combined
 found = len({{r["figure"] for r in report}})
 # every explorer cell ran twice (see "run again" below), so each left two live figures
 assert found == 2 * {figures}, f"expected {{2 * {figures}}} live figures in this kernel, found {{found}}"
@@ -54,6 +64,38 @@ EXPLORER = re.compile(r"widgets\.\w+_explorer\(")
 ROOT = Path(__file__).resolve().parent.parent
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # inherited by the notebooks' kernels
+OFFLINE_GUARD = """
+import ipaddress
+import socket
+
+
+def _stays_here(address):
+    if not isinstance(address, tuple):
+        return True  # a Unix socket
+    try:
+        return ipaddress.ip_address(address[0]).is_loopback
+    except ValueError:
+        return address[0] == "localhost"
+
+
+def _guard(method):
+    def guarded(self, address, *args):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _stays_here(address):
+            raise OSError(f"network access is blocked in the course's tests (tried to reach {address!r})")
+        return method(self, address, *args)
+    return guarded
+
+
+socket.socket.connect = _guard(socket.socket.connect)
+socket.socket.connect_ex = _guard(socket.socket.connect_ex)
+"""
+exec(OFFLINE_GUARD)
+_ipython_dir = tempfile.mkdtemp(prefix="course-ipython-")
+atexit.register(shutil.rmtree, _ipython_dir, ignore_errors=True)
+os.makedirs(os.path.join(_ipython_dir, "profile_default", "startup"))
+with open(os.path.join(_ipython_dir, "profile_default", "startup", "00-offline.py"), "w") as _file:
+    _file.write(OFFLINE_GUARD)
+os.environ["IPYTHONDIR"] = _ipython_dir  # the notebooks' kernels start offline, and keep ~/.ipython clean
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -121,39 +121,6 @@ def test_probability_grid_orientation():
     assert P[0, 2] < 0.01 and P[-1, 2] > 0.99  # rows follow y
 
 
-@pytest.mark.parametrize(
-    "call, words",
-    [
-        (lambda: networks.mlp((2,)), "at least an input and an output"),
-        (lambda: networks.mlp((2, 0, 1)), "every layer size must be a positive whole number"),
-        (lambda: networks.mlp((2, 3.5, 1)), "every layer size"),
-        (lambda: networks.mlp((2, 3, 1), activation="swish"), "unknown activation 'swish'; choose one of relu"),
-        (lambda: networks.mlp((2, 3, 1), dropout=1.0), "dropout"),
-        (lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 0, 0.1), "epochs"),
-        (lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, -0.1), "lr"),
-        (
-            lambda: networks.train(
-                networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, 0.1, batch_size=0
-            ),
-            "batch_size",
-        ),
-        (
-            lambda: networks.train(networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(3), nn.MSELoss(), 1, 0.1),
-            "same, non-zero number of examples",
-        ),
-        (
-            lambda: networks.train(
-                networks.mlp((2, 1)), np.zeros((4, 2)), np.zeros(4), nn.MSELoss(), 1, 0.1, optimizer="rmsprop"
-            ),
-            "optimizer",
-        ),
-    ],
-)
-def test_bad_arguments_say_what_was_expected(call, words):
-    with pytest.raises(ValueError, match=words):
-        call()
-
-
 def test_ring_and_xor_are_balanced_and_not_linearly_separable():
     X, y = data.ring(n=400)
     radius = np.hypot(*X.T)

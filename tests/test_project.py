@@ -93,3 +93,23 @@ def test_instructor_guide_is_linked_and_covers_every_notebook_and_plan():
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         assert path.stem[:2] in text, f"the guide does not mention notebook {path.stem}"
     assert "## Where learners get stuck" in text and "## Recovering a broken setup" in text
+
+
+def test_the_test_run_is_offline_in_this_process_and_in_notebook_kernels():
+    import socket
+
+    import nbformat
+
+    from helpers import notebooks
+
+    with socket.socket() as sock:
+        try:
+            sock.connect(("192.0.2.1", 443))  # TEST-NET-1: never reachable, and refused before trying
+            raise AssertionError("a connection to the outside was allowed")
+        except OSError as exc:
+            assert "blocked in the course's tests" in str(exc)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import socket\ntry:\n    socket.create_connection(('192.0.2.1', 443), timeout=1)\n"
+        "except OSError as exc:\n    print(exc)")])
+    notebooks.run(nb, ROOT)
+    assert "blocked in the course's tests" in nb.cells[0].outputs[0].text
