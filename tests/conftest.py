@@ -16,6 +16,7 @@ file into the repository (compiled bytecode included: it is switched off for the
 """
 
 import atexit
+import json
 import os
 import re
 import shutil
@@ -53,8 +54,13 @@ problems = [r for r in report if r["errors"] or r["non_finite_moves"] or r["move
 assert not problems, json.dumps(problems, indent=1)
 from helpers.bench import try_combinations
 from helpers.widgets import LiveFigure
-combined = [p for live in list(LiveFigure.instances) if len(live.controls) > 1 for p in try_combinations(live)]
+lives = [live for live in list(LiveFigure.instances) if len(live.controls) > 1]
+combined = [p for live in lives for p in try_combinations(live)]
 assert not combined, combined
+import os, pathlib
+pathlib.Path(os.environ["COURSE_REPORT_DIR"], "{name}.json").write_text(json.dumps(
+    {{"controls": len({{(r["figure"].split(". ", 1)[1], r["control"]) for r in report}}), "figures": {figures},
+     "moves": sum(r["moves"] for r in report), "combinations": 12 * len(lives)}}))
 found = len({{r["figure"] for r in report}})
 # every explorer cell ran twice (see "run again" below), so each left two live figures
 assert found == 2 * {figures}, f"expected {{2 * {figures}}} live figures in this kernel, found {{found}}"
@@ -120,7 +126,7 @@ def _extra_items(last_cell: IPyNbCell) -> list[IPyNbCell]:
     sources = []
     figures = sum(bool(EXPLORER.search(c.source)) for c in code)
     if figures:
-        sources.append((SWEEP_NAME, SWEEP.format(figures=figures)))
+        sources.append((SWEEP_NAME, SWEEP.format(figures=figures, name=Path(last_cell.parent.fspath).stem)))
     exercises = [c.source for c in code if "exercise" in c.metadata.get("tags", [])]
     if exercises:
         module = exercise_module(nb)
@@ -138,16 +144,24 @@ def pytest_terminal_summary(terminalreporter):
 
     The tests record these as user properties, which reach this process from pytest-xdist's workers too.
     """
-    lines = []
+    found: dict[str, list[str]] = {"summary": [], "browser": []}
     for reports in terminalreporter.stats.values():
         for report in reports:
             for key, value in getattr(report, "user_properties", []):
-                if key == "browser" and value not in lines:
-                    lines.append(value)
-    if lines:
-        terminalreporter.section("browser test")
-        for line in lines:
-            terminalreporter.write_line(line)
+                if key in found and value not in found[key]:
+                    found[key].append(value)
+    sweeps = [json.loads(p.read_text()) for p in Path(os.environ["COURSE_REPORT_DIR"]).glob("*.json")]
+    if sweeps:
+        found["summary"].insert(0, (
+            f"sliders: {sum(s['controls'] for s in sweeps)} controls of {sum(s['figures'] for s in sweeps)} live "
+            f"figures in {len(sweeps)} notebooks moved across their whole range, {sum(s['moves'] for s in sweeps)} "
+            f"moves (every figure twice, as every cell runs twice) and {sum(s['combinations'] for s in sweeps)} "
+            "random combinations"))
+    for title, lines in (("what was tested", found["summary"]), ("browser test", found["browser"])):
+        if lines:
+            terminalreporter.section(title)
+            for line in lines:
+                terminalreporter.write_line(line)
 
 
 def _repository_files() -> set[str] | None:
@@ -157,6 +171,15 @@ def _repository_files() -> set[str] | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return set(run.stdout.splitlines()) if run.returncode == 0 else None
+
+
+def pytest_configure(config):
+    """One folder for the whole run (xdist's workers and the notebooks' kernels inherit it) where the
+    slider sweeps leave their counts for the summary at the end."""
+    if "COURSE_REPORT_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="course-report-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ["COURSE_REPORT_DIR"] = folder
 
 
 def pytest_sessionstart(session):
