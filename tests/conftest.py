@@ -9,6 +9,9 @@ cell, so nothing is executed twice:
 The whole run is offline: a guard refuses every network connection that does not stay on this machine, in
 the test process and (through an IPython startup file in a temporary IPYTHONDIR) in every notebook kernel.
 
+The notebooks run in a shuffled order, a new one every run (COURSE_ORDER_SEED repeats one), two at a time
+with pytest-xdist: no notebook may depend on another having run before it or beside it.
+
 It also runs every code cell a second time right after its first run, and compares the second run's text
 output with the committed one: a cell run twice must not corrupt the notebook's state (a training cell
 must not quietly continue from where it stopped). And it fails the session if the test run wrote any
@@ -18,6 +21,7 @@ file into the repository (compiled bytecode included: it is switched off for the
 import atexit
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -104,7 +108,18 @@ with open(os.path.join(_ipython_dir, "profile_default", "startup", "00-offline.p
 os.environ["IPYTHONDIR"] = _ipython_dir  # the notebooks' kernels start offline, and keep ~/.ipython clean
 
 
+def _shuffled_notebooks(items: list) -> list:
+    """The items with each notebook's items kept together and in order, the notebooks in a seeded random order."""
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(item.parent if isinstance(item, IPyNbCell) else None, []).append(item)
+    notebooks = sorted((key for key in groups if key is not None), key=lambda parent: str(parent.fspath))
+    random.Random(int(os.environ["COURSE_ORDER_SEED"])).shuffle(notebooks)
+    return groups.get(None, []) + [item for parent in notebooks for item in groups[parent]]
+
+
 def pytest_collection_modifyitems(session, config, items):
+    items[:] = _shuffled_notebooks(items)
     last = {}
     for index, item in enumerate(items):
         if isinstance(item, IPyNbCell):
@@ -157,6 +172,10 @@ def pytest_terminal_summary(terminalreporter):
             f"figures in {len(sweeps)} notebooks moved across their whole range, {sum(s['moves'] for s in sweeps)} "
             f"moves (every figure twice, as every cell runs twice) and {sum(s['combinations'] for s in sweeps)} "
             "random combinations"))
+    order = sorted(p.stem[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    random.Random(int(os.environ["COURSE_ORDER_SEED"])).shuffle(order)
+    found["summary"].append(f"notebooks ran in the order {', '.join(order)}, two at a time "
+                            f"(COURSE_ORDER_SEED={os.environ['COURSE_ORDER_SEED']} repeats it)")
     for title, lines in (("what was tested", found["summary"]), ("browser test", found["browser"])):
         if lines:
             terminalreporter.section(title)
@@ -176,6 +195,7 @@ def _repository_files() -> set[str] | None:
 def pytest_configure(config):
     """One folder for the whole run (xdist's workers and the notebooks' kernels inherit it) where the
     slider sweeps leave their counts for the summary at the end."""
+    os.environ.setdefault("COURSE_ORDER_SEED", str(random.SystemRandom().randrange(10**6)))
     if "COURSE_REPORT_DIR" not in os.environ:
         folder = tempfile.mkdtemp(prefix="course-report-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
