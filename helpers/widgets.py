@@ -28,8 +28,6 @@ from PIL import Image
 from helpers import plots
 from helpers.validate import finite_array, positive_int
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
 
 def slider(description: str, low: float, high: float, value: float, step: float) -> widgets.FloatSlider:
     """A float slider that reports every move while dragging, with a readable label width."""
@@ -187,10 +185,7 @@ class LiveFigure:
         else:
             canvas.restore_region(self._background)
             self._draw_animated()
-        pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque; RGB encodes faster
-        out = io.BytesIO()
-        Image.fromarray(pixels).save(out, format="png", compress_level=1)
-        return out.getvalue()
+        return _png(canvas)
 
     def _draw_animated(self) -> None:
         for artist in self.animated:
@@ -203,6 +198,14 @@ class LiveFigure:
         bundle["text/plain"] = f"{self.title} ({settings}). {self.status_text}".strip()
         bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         return bundle
+
+
+def _png(canvas: Any) -> bytes:
+    """The canvas's current pixels as a PNG, encoded for speed (a slider move pays for this every time)."""
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque; RGB encodes faster
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format="png", compress_level=1)
+    return out.getvalue()
 
 
 def _format_value(value: Any) -> str:
@@ -616,9 +619,7 @@ class LossCurve:
         values = [v for v in history.train_loss + history.val_loss if v > 0]
         self.ax.set_ylim(min(values) * 0.7, max(values) * 1.4)
         self.fig.canvas.draw()
-        out = io.BytesIO()
-        Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())[:, :, :3]).save(out, format="png", compress_level=1)
-        self.image.value = out.getvalue()
+        self.image.value = _png(self.fig.canvas)
         self.label.value = f"epoch {epoch} of {self.epochs}"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import plots, widgets
+from helpers import notebooks, plots, widgets
 from helpers.data import load_vending_machine
 
 
@@ -92,7 +92,7 @@ def test_an_error_in_the_update_is_shown_under_the_figure_not_raised():
 def test_saved_output_carries_a_static_png_of_the_current_state_and_a_text_line():
     live = explorer()
     bundle = live._repr_mimebundle_()
-    assert widgets.WIDGET_VIEW in bundle
+    assert notebooks.WIDGET_VIEW in bundle
     assert base64.b64decode(bundle["image/png"]) == live.image.value
     assert bundle["text/plain"] == "Fit the model by hand (w = 0.5, b = 0). Mean squared error: 1,069.61"
 
