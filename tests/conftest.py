@@ -19,6 +19,7 @@ file into the repository (compiled bytecode included: it is switched off for the
 """
 
 import atexit
+import copy
 import json
 import os
 import random
@@ -128,8 +129,9 @@ def pytest_collection_modifyitems(session, config, items):
     for index, item in enumerate(items):
         extended.append(item)
         if isinstance(item, IPyNbCell):
+            # a copy: nbval merges the reference's stream outputs in place when it compares them
             extended.append(IPyNbCell.from_parent(item.parent, name=f"{item.name} run again", cell_num=item.cell_num,
-                                                  cell=item.cell, options=item.options))
+                                                  cell=copy.deepcopy(item.cell), options=item.options))
         if isinstance(item, IPyNbCell) and last[item.parent] == index:
             extended += _extra_items(item)
     items[:] = extended
