@@ -165,6 +165,11 @@ def _fail(path: Path, problem: str) -> DataFileError:
     return DataFileError(f"{path.name}: {problem}. " + RESTORE_HINT.format(name=path.name))
 
 
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+
+
 def load_vending_machine(path: str | Path | None = None, verify_checksum: bool = True) -> VendingData:
     """Load the vending machine data, checking columns, types, size and (by default) checksum.
 
@@ -172,8 +177,7 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
     so a learner never meets a bare parsing traceback.
     """
     path = Path(path) if path is not None else DATA_DIR / VENDING_FILE
-    if not path.is_file():
-        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+    _require_file(path)
     text = path.read_text(encoding="utf-8", errors="replace")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or tuple(c.strip() for c in rows[0]) != VENDING_COLUMNS:
@@ -218,8 +222,7 @@ def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]
     The file's checksum, size and value ranges are checked; any problem names the file and the fix.
     """
     path = Path(path) if path is not None else DATA_DIR / DIGITS_FILE
-    if not path.is_file():
-        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+    _require_file(path)
     if sha256(path) != CHECKSUMS[DIGITS_FILE]:
         raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
     try:

@@ -523,8 +523,9 @@ def capacity_explorer(
 ) -> LiveFigure:
     """Polynomial degree (capacity) and training-set size sliders: the fit, and both errors.
 
-    The first `size` points of the pool are the training set; every move refits by least squares (well
-    under a millisecond), and the right panel shows training and validation error for every degree.
+    The first `size` points of the pool are the training set; each (degree, size) is fitted by least squares
+    the first time it is shown (well under a millisecond) and remembered, and the right panel shows training
+    and validation error for every degree.
     """
     x_pool, y_pool = _check_xy(x_pool, y_pool)
     x_val, y_val = _check_xy(x_val, y_val)
@@ -555,10 +556,15 @@ def capacity_explorer(
     err_ax.legend(loc="upper left", fontsize=9)
     headline = fit_ax.set_title(" ")
 
+    fitted: dict[tuple[int, int], tuple[np.polynomial.Polynomial, float, float]] = {}
+
     def errors(degree: int, size: int) -> tuple[np.polynomial.Polynomial, float, float]:
-        model = np.polynomial.Polynomial.fit(x_pool[:size], y_pool[:size], deg=min(degree, size - 1))
-        train = float(np.mean((model(x_pool[:size]) - y_pool[:size]) ** 2))
-        return model, train, float(np.mean((model(x_val) - y_val) ** 2))
+        """The fit and its two errors, computed once per (degree, size): a move refits only what is new."""
+        if (degree, size) not in fitted:
+            model = np.polynomial.Polynomial.fit(x_pool[:size], y_pool[:size], deg=min(degree, size - 1))
+            train = float(np.mean((model(x_pool[:size]) - y_pool[:size]) ** 2))
+            fitted[degree, size] = model, train, float(np.mean((model(x_val) - y_val) ** 2))
+        return fitted[degree, size]
 
     def update(degree: int, size: int) -> str:
         model, train, val = errors(degree, size)
