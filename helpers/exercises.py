@@ -1,5 +1,8 @@
 """Self-checking exercises: `q1.check(answer)`, `q1.hint()`, `q1.solution()`.
 
+Hints come in levels, as in Kaggle's learntools: the first `q1.hint()` gives a nudge, the next call the
+method, and `q1.solution()` the worked answer; `q1.hint(2)` jumps to a level.
+
 A check compares with a tolerance and answers every input with a sentence: a right answer, a wrong
 one (without giving the answer away), a wrong type or shape, NaN, an unfinished `...`, or a function
 that raises. It never raises itself, so a learner's notebook keeps running.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
 
@@ -105,12 +108,18 @@ def expect_close(got: Any, want: Any, what: str, rtol: float = 1e-4, atol: float
 
 @dataclass
 class Exercise:
-    """One exercise: a check of the learner's answer, a hint, and a worked solution."""
+    """One exercise: a check of the learner's answer, hints in levels, and a worked solution."""
 
     title: str
     checker: Callable[[Any], str]
-    hint_text: str
+    hint_text: str | tuple[str, ...]  # one hint, or levels from a nudge to the method
     solution_text: str  # runnable code: what the instructor edition puts in place of the learner's stub
+    hints_shown: int = field(default=0, init=False, repr=False)
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The hint levels, from a nudge to the method (the solution is the level after the last)."""
+        return (self.hint_text,) if isinstance(self.hint_text, str) else tuple(self.hint_text)
 
     def feedback(self, answer: Any = Ellipsis) -> tuple[bool, str]:
         """Whether `answer` is right, and the sentence to show. Never raises."""
@@ -126,9 +135,23 @@ class Exercise:
         """Print whether `answer` is right, and if not, what to look at."""
         print(self.feedback(answer)[1])
 
-    def hint(self) -> None:
-        """Print a hint that points the way without giving the answer."""
-        print(f"💡 Hint: {self.hint_text}")
+    def hint(self, level: Any = None) -> None:
+        """Print the next hint level (or `level`, counted from 1): a nudge first, then the method.
+
+        Never raises: a level that does not exist is answered with a sentence saying which ones do.
+        """
+        count = len(self.hints)
+        if level is None:
+            level = min(self.hints_shown + 1, count)
+        elif isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= count:
+            print(f"This exercise has hint levels 1 to {count}: q.hint() gives the next one, q.hint(1) the first.")
+            return
+        self.hints_shown = max(self.hints_shown, level)
+        if count == 1:
+            print(f"💡 Hint: {self.hints[0]}")
+            return
+        after = "run .hint() again for the next level" if level < count else "the next level is .solution()"
+        print(f"💡 Hint {level} of {count}: {self.hints[level - 1]}\n   ({after})")
 
     def solution(self) -> None:
         """Print a worked solution."""

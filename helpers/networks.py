@@ -17,6 +17,9 @@ from torch import nn
 from helpers.validate import finite_array, positive_int, positive_number
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW
+}
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, seed: int = 0) -> nn.Sequential:
@@ -56,6 +59,7 @@ class History:
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
+    best_epoch: int | None = None  # with keep_best: the epoch whose weights the model was given back
 
 
 def accuracy(model: nn.Module, X: np.ndarray | torch.Tensor, y: np.ndarray | torch.Tensor) -> float:
@@ -84,19 +88,25 @@ def train(
     validation: tuple[np.ndarray, np.ndarray] | None = None,
     on_epoch: Callable[[int, History], None] | None = None,
     seed: int = 0,
+    keep_best: bool = False,
 ) -> History:
-    """Train `model` on (X, y) with mini-batch SGD or Adam; record the losses once per epoch.
+    """Train `model` on (X, y) with mini-batch SGD, Adam or AdamW; record the losses once per epoch.
 
     `batch_size=None` uses the whole training set per step. Each epoch shuffles the examples, then slices
     them into batches that do not overlap. `on_epoch(epoch, history)` is called after every epoch (for a
     progress display). Targets are reshaped to match the model's outputs for one-output models.
+    `weight_decay` with "sgd" or "adamw" shrinks every weight toward zero by lr × weight_decay × w per step
+    (with "adam" it is an L2 term that Adam rescales). `keep_best=True` (early stopping) gives the model back
+    the weights of the epoch with the lowest validation loss, and records that epoch in `best_epoch`.
     """
     positive_int("epochs", epochs)
     positive_number("lr (the learning rate)", lr)
     if batch_size is not None:
         positive_int("batch_size", batch_size)
-    if optimizer not in {"adam", "sgd"}:
-        raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))}, got {optimizer!r}")
+    if keep_best and validation is None:
+        raise ValueError("keep_best=True needs validation data: the best epoch has the lowest validation loss")
     X = finite_array("X", X, ndim=2)
     y = finite_array("y", y, length=len(X))
     inputs = as_tensor(X)
@@ -105,8 +115,8 @@ def train(
         raise ValueError(
             f"X and y must have the same, non-zero number of examples, got {len(inputs)} and {len(targets)}"
         )
-    make = torch.optim.Adam if optimizer == "adam" else torch.optim.SGD
-    opt = make(model.parameters(), lr=lr, weight_decay=weight_decay)
+    opt = OPTIMIZERS[optimizer](model.parameters(), lr=lr, weight_decay=weight_decay)
+    best_state: dict[str, torch.Tensor] | None = None
     generator = torch.Generator().manual_seed(seed)
     size = batch_size or len(inputs)
     history = History()
@@ -129,8 +139,13 @@ def train(
                 history.val_loss.append(float(loss_fn(model(val_x), _targets(model, val_x, validation[1]))))
             if _is_classifier(loss_fn):
                 history.val_accuracy.append(accuracy(model, *validation))
+            if keep_best and history.val_loss[-1] <= min(history.val_loss):
+                best_state = {name: value.clone() for name, value in model.state_dict().items()}
+                history.best_epoch = epoch
         if on_epoch is not None:
             on_epoch(epoch, history)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.eval()
     return history
 
