@@ -29,8 +29,8 @@ EVERY_EXERCISE = {
         overfitting_exercises,
         digits_exercises,
     )
-    for name in ("q1", "q2", "q3", "q4")
-    if hasattr(module, name)
+    for name in sorted(vars(module))
+    if isinstance(getattr(module, name), exercises.Exercise)
 }
 
 
@@ -118,6 +118,34 @@ def test_check_hint_and_solution_print(capsys):
     q2.solution()
     out = capsys.readouterr().out
     assert out.startswith(exercises.CORRECT) and "Hint:" in out and "answer = (1 / 1.8, -32 / 1.8)" in out
+
+
+def test_hints_come_in_levels_then_the_solution(capsys):
+    exercise = exercises.Exercise("levels", lambda answer: "", ("a nudge", "the method"), "answer = 1")
+    exercise.hint()
+    exercise.hint()
+    exercise.hint()  # past the last level it stays there; the next level is the solution
+    exercise.hint(1)
+    exercise.hint(3)
+    exercise.hint("two")
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if line.startswith("💡")] == [
+        "💡 Hint 1 of 2: a nudge", "💡 Hint 2 of 2: the method", "💡 Hint 2 of 2: the method", "💡 Hint 1 of 2: a nudge"
+    ]
+    assert "(the next level is .solution())" in out[3]
+    assert out[-2:] == ["This exercise has hint levels 1 to 2: q.hint() gives the next one, q.hint(1) the first."] * 2
+
+
+# Notebooks 05-08 were reworked for issue 13: at least four exercises each, every one with hints in levels.
+REWORKED = {"multilayer_exercises", "sgd_exercises", "overfitting_exercises", "digits_exercises"}
+
+
+@pytest.mark.parametrize("module", sorted(REWORKED))
+def test_reworked_notebooks_have_four_exercises_with_hints_in_levels(module):
+    found = {name: q for name, q in EVERY_EXERCISE.items() if name.startswith(f"{module}.")}
+    assert len(found) >= 4, f"{module} has {len(found)} exercises, expected at least four"
+    flat = [name for name, q in found.items() if len(q.hints) < 2]
+    assert not flat, f"these exercises have a single hint, expected a nudge and then the method: {flat}"
 
 
 def test_solutions_shown_to_learners_pass_their_own_checks():
