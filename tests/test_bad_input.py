@@ -176,6 +176,7 @@ TABLE = [
     ("networks.train", lambda: train(y=RING[1][:5]), ValueError, "y must have 20 rows"),
     ("networks.train", lambda: train(X=np.full((20, 2), NAN)), ValueError, "X contains NaN"),
     ("networks.train", lambda: train(optimizer="rmsprop"), ValueError, "optimizer must be"),
+    ("networks.train", lambda: train(keep_best=True), ValueError, "keep_best=True needs validation data"),
     ("networks.accuracy", lambda: networks.accuracy(MODEL, RING[0], RING[1][:3]), ValueError, "y must have 20 rows"),
     ("networks.accuracy", lambda: networks.accuracy(MODEL, "data", RING[1]), TypeError, "X must be an array"),
     ("networks.accuracy", lambda: networks.accuracy(MODEL, RING[0][:, 0], RING[1]), ValueError, "X must have 2"),

@@ -163,3 +163,34 @@ def test_broken_digits_file_says_what_is_wrong(tmp_path, write, words):
     with pytest.raises(data.DataFileError, match=words) as caught:
         data.load_digits(path)
     assert "git checkout -- data/digits.csv.gz" in str(caught.value)
+
+
+def _fit_a_ring(**options):
+    X, y = data.ring(n=120, noise=0.3, seed=1)  # 20 noisy training points and a wide network: it overfits
+    model = networks.mlp((2, 32, 1), seed=2)
+    history = networks.train(model, X[:20], y[:20], nn.BCEWithLogitsLoss(), epochs=100, lr=0.05,
+                             validation=(X[20:], y[20:]), **options)
+    with torch.no_grad():
+        final = float(nn.BCEWithLogitsLoss()(model(networks.as_tensor(X[20:])), networks.as_tensor(y[20:, None])))
+    return history, final
+
+
+def test_keep_best_gives_back_the_weights_of_the_best_validation_epoch():
+    kept, kept_loss = _fit_a_ring(keep_best=True)
+    last, last_loss = _fit_a_ring()
+    assert kept.val_loss == last.val_loss  # the same run: keep_best only changes what is given back
+    best = int(np.argmin(kept.val_loss))
+    assert kept.best_epoch == best + 1 < len(kept.val_loss) and last.best_epoch is None  # it did overfit
+    assert kept_loss == pytest.approx(kept.val_loss[best], rel=1e-6)
+    assert last_loss == pytest.approx(last.val_loss[-1], rel=1e-6)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adamw"])
+def test_weight_decay_with_sgd_and_adamw_pulls_every_weight_toward_zero(optimizer):
+    model = networks.mlp((3, 4, 1), seed=0)
+    before = [p.detach().clone() for p in model.parameters()]
+    flat = lambda outputs, targets: 0 * outputs.sum()  # noqa: E731 - no gradient from the data, only the decay
+    networks.train(model, np.ones((5, 3)), np.zeros(5), flat, epochs=1, lr=0.1, weight_decay=0.5,
+                   optimizer=optimizer)
+    for old, new in zip(before, model.parameters(), strict=True):
+        torch.testing.assert_close(new.detach(), old * (1 - 0.1 * 0.5))
