@@ -2,65 +2,162 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call, expect_close
+from helpers.data import noisy_line
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call
+from helpers.training import line_gradient
+
+SEEDS = range(5)
 
 
-def _check_updates(function: Any) -> str:
-    for n, batch, want in [(100_000, 100, 1000), (1000, 300, 4), (50, 50, 1), (7, 1, 7)]:
-        got = as_number(call(function, n, batch, what=f"updates_per_epoch({n}, {batch})"),
-                        f"updates_per_epoch({n}, {batch})")
-        if (n, batch) == (1000, 300) and got == 3:
-            raise NotYet("updates_per_epoch(1000, 300) drops the last, smaller batch of 100 examples; count it too.")
-        expect_close(got, want, f"updates_per_epoch({n}, {batch})", rtol=0, atol=0)
-    return "One update per batch, and the last batch may be smaller."
+@cache
+def _big_line() -> tuple[np.ndarray, np.ndarray]:
+    return noisy_line(n=100_000, seed=1)
+
+
+def batch_spread(size: int, seed: int, count: int = 200) -> float:
+    """The spread (standard deviation) of dL/da at a = b = 0 over `count` random mini-batches of `size`
+    examples of the 100,000-point line, as notebook 06 section 1 measures it."""
+    x, y = _big_line()
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(len(x), size, replace=False) for _ in range(count)]
+    return float(np.std([line_gradient((0.0, 0.0), x[i], y[i])[0] for i in picks]))
+
+
+@cache
+def measured_spread(size: int) -> float:
+    """`batch_spread` averaged over five seeds."""
+    return float(np.mean([batch_spread(size, seed) for seed in SEEDS]))
+
+
+def _check_updates(answer: Any) -> str:
+    updates = as_number(answer, "updates")
+    if updates == 30:
+        raise NotYet("30 drops the last, smaller batch of each epoch: its 50 examples are an update too.")
+    if updates in (10, 11, 10.5):
+        raise NotYet("that is one epoch; the question asks for three.")
+    if updates != round(updates):
+        raise NotYet("an epoch is a whole number of updates: the last batch is smaller, but it is one update.")
+    if updates != 33:
+        raise NotYet("count the batches of one epoch (the last one is smaller), then multiply by the epochs.")
+    return "11 batches per epoch (ten of 100 and one of 50), three epochs: 33 updates."
+
+
+def _check_prediction(answer: Any) -> str:
+    predicted = as_number(answer, "my_prediction")
+    small, measured = measured_spread(25), measured_spread(400)
+    if np.isclose(predicted, small, rtol=0.1):
+        raise NotYet("that is the spread at 25: a bigger batch averages more examples, so its spread is smaller.")
+    if np.isclose(predicted, small / 16, rtol=0.15):
+        raise NotYet("that divides by 16, the ratio of the batch sizes: the spread shrinks like 1/√B, not 1/B.")
+    if not np.isclose(predicted, measured, rtol=0.15):
+        direction = "too small" if predicted < measured else "too large"
+        raise NotYet(f"the measured spread is not within 15% of your prediction (yours is {direction}). "
+                     "How much larger is 400 than 25, and what does the square root do to that factor?")
+    return (f"Measured over five seeds: {measured:.2f}. Sixteen times the batch, √16 = 4 times less noise "
+            f"({small:.2f} / 4 = {small / 4:.2f}).")
+
+
+_SORTED = {
+    "a": "Not quite: every example is still used once per epoch, but coverage is not the problem. "
+         "Think about what each batch contains.",
+    "b": "",
+    "c": "Not quite: the epoch does exactly the same work (the same batches, the same number of updates), "
+         "only in another order.",
+    "d": "Not quite: a batch's gradient is exact only for that batch. A batch of one digit is a very biased "
+         "sample of all the data, so its gradient is far from the full gradient.",
+}
+
+
+def _check_sorted(answer: Any) -> str:
+    if answer is Ellipsis or answer is None:
+        raise NotYet("replace `...` with one of the letters in quotes, e.g. \"a\".")
+    choice = str(answer).strip().strip("()").lower()
+    if choice not in _SORTED:
+        raise NotYet(f"answer with one of the letters a, b, c or d in quotes, not {answer!r}.")
+    if _SORTED[choice]:
+        raise NotYet(_SORTED[choice].removeprefix("Not quite: "))
+    return ("Each batch is a biased sample (one digit), so each step pulls the model toward that digit and "
+            "the next batches undo it; the epoch ends biased toward the last digits. Shuffling makes every "
+            "batch a fair sample of all the data.")
+
+
+def _epochs_of(result: Any, n: int, batch: int, epochs: int, what: str) -> list[np.ndarray]:
+    """The learner's batches, checked for count and sizes, joined into one index array per epoch."""
+    if not isinstance(result, (list, tuple)) or not result:
+        raise NotYet(f"{what} should return a list of index arrays, but it returned {type(result).__name__}.")
+    parts = [as_array(part, "each batch").ravel() for part in result]
+    per_epoch = -(-n // batch)
+    if len(parts) != per_epoch * epochs:
+        raise NotYet(f"{what} returned {len(parts)} batches; each epoch should have one batch per "
+                     f"{batch} examples, the last one smaller, for each of the {epochs} epochs.")
+    want = [batch] * (n // batch) + ([n % batch] if n % batch else [])
+    if [len(p) for p in parts[:per_epoch]] != want:
+        raise NotYet(f"{what}: the first epoch's batch sizes are {[len(p) for p in parts[:per_epoch]]}, "
+                     f"but slicing {n} examples into batches of {batch} gives {want}.")
+    return [np.concatenate(parts[e * per_epoch:(e + 1) * per_epoch]) for e in range(epochs)]
 
 
 def _check_batches(function: Any) -> str:
-    result = call(function, 10, 3, 0, what="make_batches(10, 3, seed=0)")
-    if not isinstance(result, (list, tuple)) or not result:
-        raise NotYet(f"make_batches should return a list of index arrays, but it returned {type(result).__name__}.")
-    parts = [as_array(part, "each batch").astype(int).ravel() for part in result]
-    if [len(p) for p in parts] != [3, 3, 3, 1]:
-        raise NotYet(f"batches of 3 from 10 examples should have sizes [3, 3, 3, 1], not {[len(p) for p in parts]}.")
-    everything = np.concatenate(parts)
-    if sorted(everything) != list(range(10)):
-        raise NotYet("the batches should use every example exactly once per epoch (no repeats, none left out).")
-    if list(everything) == list(range(10)):
-        raise NotYet("the batches are in the original order: shuffle the indices before slicing.")
-    again = np.concatenate([np.asarray(p).ravel() for p in call(function, 10, 3, 0, what="make_batches")])
-    if not np.array_equal(everything, again):
-        raise NotYet("the same seed should give the same batches: make the generator from the seed.")
-    return "Shuffle, then slice: every example once per epoch, in a new order each epoch."
-
-
-def _check_factor(answer: Any) -> str:
-    factor = as_number(answer, "factor")
-    if np.isclose(factor, 2):
-        raise NotYet("doubling the batch shrinks the noise by √2, not by 2. Look at the printed spreads again.")
-    expect_close(factor, 4, "factor", rtol=0.05)
-    return "The noise shrinks like 1/√(batch size): four times the batch, half the noise."
+    for n, batch, epochs in [(23, 5, 3), (10, 10, 2), (7, 3, 4), (40, 6, 2)]:
+        what = f"make_batches({n}, {batch}, {epochs}, seed=0)"
+        orders = _epochs_of(call(function, n, batch, epochs, 0, what=what), n, batch, epochs, what)
+        for order in orders:
+            if sorted(order.tolist()) != list(range(n)):
+                raise NotYet(f"{what}: each epoch should use every example 0 to {n - 1} exactly once.")
+        if any(order.tolist() == list(range(n)) for order in orders):
+            raise NotYet(f"{what}: an epoch is in the original order; shuffle the indices before slicing.")
+        if all(np.array_equal(order, orders[0]) for order in orders[1:]):
+            raise NotYet(f"{what}: every epoch has the same order. Make the generator once, before the epoch "
+                         "loop, and draw a new permutation from it at the start of each epoch.")
+        again = _epochs_of(call(function, n, batch, epochs, 0, what=what), n, batch, epochs, what)
+        if not all(np.array_equal(a, b) for a, b in zip(again, orders, strict=True)):
+            raise NotYet(f"{what}: the same seed should give the same batches; make the generator from the seed.")
+    other = _epochs_of(call(function, 40, 6, 2, 1, what="make_batches(40, 6, 2, seed=1)"), 40, 6, 2, "make_batches")
+    if np.array_equal(other[0], _epochs_of(call(function, 40, 6, 2, 0), 40, 6, 2, "make_batches")[0]):
+        raise NotYet("seeds 0 and 1 give the same batches: use the seed to make the generator.")
+    return "Every epoch uses each example once, in a new order, and the seed makes it repeatable."
 
 
 q1 = Exercise(
-    "Updates per epoch",
+    "Updates in three epochs",
     _check_updates,
-    "An epoch sees every example once; count the batches, including a last, smaller one.",
-    "def updates_per_epoch(n, batch_size):\n    return -(-n // batch_size)  # division rounded up",
+    ("One update per batch. How many batches does one epoch of 1,050 examples in batches of 100 have?",
+     "An epoch has ⌈n / B⌉ batches (ten full ones and a last one with the remaining 50); "
+     "three epochs have three times as many."),
+    "updates = 3 * -(-1050 // 100)  # 11 batches per epoch (the last one has 50 examples), three epochs",
 )
 q2 = Exercise(
-    "Shuffle, then slice",
-    _check_batches,
-    "np.random.default_rng(seed).permutation(n) shuffles 0..n-1; then take slices of batch_size.",
-    "def make_batches(n, batch_size, seed):\n    order = np.random.default_rng(seed).permutation(n)\n"
-    "    return [order[start:start + batch_size] for start in range(0, n, batch_size)]",
+    "Predict the noise of a bigger batch",
+    _check_prediction,
+    ("Section 1 found how the spread changes when the batch grows tenfold. Here it grows sixteenfold.",
+     "The spread shrinks like 1/√B: sixteen times the batch divides it by √16 = 4."),
+    "my_prediction = spread_25 / 4  # sixteen times the batch, √16 = 4 times less spread",
 )
 q3 = Exercise(
-    "Halving the noise",
-    _check_factor,
-    "The spread shrinks like 1/√(batch size): for the spread to be 1/2 as large, √(batch size) must double.",
-    "# the spread falls by √10 ≈ 3.2 for every tenfold batch, so like 1/√(batch size):\nfactor = 4",
+    "Why shuffle?",
+    _check_sorted,
+    ("Picture the first few batches of the sorted file: what is in each one, and where does each step pull?",
+     "A step follows its batch's gradient. If a batch holds only zeros, the step makes the model predict "
+     "zero more; the last batches of the epoch (nines) have the last word."),
+    'answer = "b"',
+)
+q4 = Exercise(
+    "Shuffle, then slice, every epoch",
+    _check_batches,
+    ("Make one generator from the seed. For each epoch: a new permutation of 0..n-1, cut into slices of "
+     "batch_size.",
+     "rng = np.random.default_rng(seed); then for each epoch: order = rng.permutation(n), and append "
+     "order[start:start + batch_size] for start in range(0, n, batch_size)."),
+    "def make_batches(n, batch_size, epochs, seed):\n"
+    "    rng = np.random.default_rng(seed)  # once: each epoch draws a new order from it\n"
+    "    batches = []\n"
+    "    for epoch in range(epochs):\n"
+    "        order = rng.permutation(n)\n"
+    "        batches += [order[start:start + batch_size] for start in range(0, n, batch_size)]\n"
+    "    return batches",
 )
