@@ -103,10 +103,11 @@ def loss_grid(loss: Callable[[float, float], float], first: np.ndarray, second: 
 
 def draw_contours(
     ax: Axes, first: np.ndarray, second: np.ndarray, losses: np.ndarray, labels: tuple[str, str],
-    minimum: tuple[float, float] | None = None,
-) -> None:
+    minimum: tuple[float, float] | None = None, colorbar: bool = True,
+) -> mpl.contour.QuadContourSet:
     """A loss map: filled contours on log-spaced levels (so both the valley floor and the walls show),
-    labelled axes, a colour bar, and the minimum marked with a star."""
+    labelled axes, a colour bar (unless `colorbar=False`, e.g. for panels sharing one: pass the returned
+    contours to `fig.colorbar`), and the minimum marked with a star."""
     first, second = finite_array("first", first, ndim=1), finite_array("second", second, ndim=1)
     losses = finite_array("losses", losses, ndim=2)
     if losses.shape != (len(second), len(first)):
@@ -118,11 +119,13 @@ def draw_contours(
     levels = np.geomspace(low, high, 16)
     filled = ax.contourf(first, second, losses, levels=levels, norm=mpl.colors.LogNorm(), cmap="viridis")
     ax.contour(first, second, losses, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
-    ax.figure.colorbar(filled, ax=ax, label="loss", format="%.3g")
+    if colorbar:
+        ax.figure.colorbar(filled, ax=ax, label="loss", format="%.3g")
     if minimum is not None:
         ax.plot(*minimum, marker="*", ms=14, color=PALETTE["yellow"], mec="black", ls="none", label="minimum")
     ax.set(xlabel=labels[0], ylabel=labels[1])
     ax.grid(False)
+    return filled
 
 
 def draw_classes(ax: Axes, X: np.ndarray, y: np.ndarray) -> None:
@@ -132,23 +135,62 @@ def draw_classes(ax: Axes, X: np.ndarray, y: np.ndarray) -> None:
     if X.shape[1] != 2:
         raise ValueError(f"X must have two columns (x1, x2), got shape {X.shape}")
     for label, marker, colour in [(0, "o", PALETTE["blue"]), (1, "^", PALETTE["orange"])]:
-        ax.scatter(*np.asarray(X)[np.asarray(y) == label].T, s=14, marker=marker, color=colour, ec="black",
-                   lw=0.3, label=f"class {label}")
+        ax.scatter(*np.asarray(X)[np.asarray(y) == label].T, s=16, marker=marker, color=colour, ec="black",
+                   lw=0.5, label=f"class {label}")
     ax.set(xlabel="$x_1$", ylabel="$x_2$")
 
 
 def draw_probability(
     ax: Axes, xs: np.ndarray, ys: np.ndarray, probability: np.ndarray, boundary: bool = True
 ) -> mpl.image.AxesImage:
-    """A model's probability of class 1 as a background (purple for 0, orange for 1), with the 0.5 boundary."""
+    """A model's probability of class 1 as a background, with the 0.5 boundary.
+
+    The map is ColorBrewer's colour-blind-safe BrBG: brown where class 0 is likely, teal where class 1 is, so
+    the blue circles (class 0) and orange triangles (class 1) of `draw_classes` stand out on both sides.
+    """
     probability = finite_array("probability", probability, ndim=2)
     if probability.shape != (len(ys), len(xs)):
         raise ValueError(f"probability must have shape (len(ys), len(xs)) = {(len(ys), len(xs))}, "
                          f"got {probability.shape}")
     if probability.min() < 0 or probability.max() > 1:
         raise ValueError("probability must lie between 0 and 1")
-    image = ax.imshow(probability, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="PuOr_r",
-                      vmin=0, vmax=1, alpha=0.5, aspect="auto")
+    image = ax.imshow(probability, origin="lower", extent=(xs[0], xs[-1], ys[0], ys[-1]), cmap="BrBG",
+                      vmin=0, vmax=1, alpha=0.55, aspect="auto")
     if boundary:
         ax.contour(xs, ys, probability, levels=[0.5], colors="black", linewidths=2)
     return image
+
+
+def draw_chain(ax: Axes, nodes: list[str], values: list[float], gradients: list[float], local: list[str]) -> None:
+    """A computational graph drawn as a chain: one box per node, the forward value above it, the gradient of
+    the loss with respect to it below, and each edge labelled with its local derivative (`local[i]` sits on
+    the edge from node i to node i + 1)."""
+    if not (len(nodes) == len(values) == len(gradients) == len(local) + 1):
+        raise ValueError("need one value and one gradient per node, and one local derivative per edge")
+    ax.set(xlim=(-0.6, len(nodes) - 0.4), ylim=(-0.85, 0.85))
+    ax.axis("off")
+    for i, (name, value, gradient) in enumerate(zip(nodes, values, gradients, strict=True)):
+        ax.text(i, 0, name, ha="center", va="center", fontsize=13,
+                bbox={"boxstyle": "round", "fc": "white", "ec": PALETTE["blue"], "lw": 1.5})
+        ax.text(i, 0.55, f"{value:.3f}", ha="center", va="center", color=PALETTE["blue"], fontsize=11)
+        ax.text(i, -0.55, f"{gradient:.3f}", ha="center", va="center", color=PALETTE["vermillion"], fontsize=11)
+    for i, label in enumerate(local):
+        ax.annotate("", xy=(i + 0.72, 0), xytext=(i + 0.28, 0), arrowprops={"arrowstyle": "->", "lw": 1.2})
+        ax.text(i + 0.5, 0.2, label, ha="center", va="bottom", fontsize=9)
+    ax.text(-0.55, 0.55, "forward", ha="left", va="center", color=PALETTE["blue"], fontsize=9, style="italic")
+    ax.text(-0.55, -0.55, "dL/d·", ha="left", va="center", color=PALETTE["vermillion"], fontsize=9, style="italic")
+
+
+def plain_log_ticks(ax: Axes, axis: str = "both") -> None:
+    """Label a logarithmic axis with plain numbers (0.1, 1, 10, 1,000) instead of powers of ten; also the
+    in-between ticks 2, 3 and 5 (20, 30, 50, ...) where the axis spans less than a factor of ten."""
+    plain = mpl.ticker.FuncFormatter(lambda value, _: f"{value:,.10g}")
+    some = mpl.ticker.FuncFormatter(
+        lambda value, _: f"{value:,.10g}" if value > 0 and round(value / 10 ** np.floor(np.log10(value))) in (2, 3, 5)
+        else ""
+    )
+    for which in ("x", "y") if axis == "both" else (axis,):
+        target = ax.xaxis if which == "x" else ax.yaxis
+        target.set_major_formatter(plain)
+        low, high = sorted(ax.get_xlim() if which == "x" else ax.get_ylim())
+        target.set_minor_formatter(some if low > 0 and high / low < 10 else mpl.ticker.NullFormatter())

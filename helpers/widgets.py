@@ -23,6 +23,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from helpers import plots
@@ -427,16 +428,16 @@ def boundary_explorer(
                                          layout=widgets.Layout(width="420px")),
         "activation": widgets.ToggleButtons(options=activations, value=first[1], description="activation"),
     }
-    fig, (ax,) = plots.live_figure(size=(5.6, 4.6))
+    fig, (ax,) = plots.live_figure(size=(5.6, 5.0))
     image = plots.draw_probability(ax, xs, ys, maps[first], boundary=False)
-    fig.colorbar(image, ax=ax, label="probability of class 1")
+    fig.colorbar(image, ax=ax, label="P(class 1)")
     plots.draw_classes(ax, X, y)
     points = tuple(ax.collections)  # redrawn over the background image on every move, so they stay on top
     boundary = LineCollection([], colors="black", linewidths=2, label="boundary (p = 0.5)")
     ax.add_collection(boundary, autolim=False)
     ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]))
-    legend = ax.legend(loc="upper right", fontsize=9, framealpha=0.8, frameon=True)
-    headline = ax.set_title(" ")
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=9, frameon=False)
+    headline = ax.set_title(" ")  # the legend sits under the axes, off the data
 
     def update(units: int, activation: str) -> str:
         key = (units, activation)
@@ -464,8 +465,10 @@ def batch_size_explorer(
     """A batch-size slider over finished SGD runs: the path on the loss map, the loss per example seen, and
     (if `seconds[batch_size]` gives the measured time of an epoch) the cost of an epoch.
 
-    `runs[batch_size] = (path, losses)` holds the parameters after every update (path[0] is the start) and
-    the full-data loss at each of them; `examples` is the size of the training set.
+    Every run's path and loss curve stay drawn in light grey, so the chosen one (in colour) is always seen
+    against all the others. `runs[batch_size] = (path, losses)` holds the parameters after every update
+    (path[0] is the start) and the full-data loss at each of them; `examples` is the size of the training set.
+    All runs are finished before the figure is built: a move only redraws the coloured path and curve.
     """
     if not runs:
         raise ValueError("runs is empty: give at least one batch size")
@@ -480,12 +483,20 @@ def batch_size_explorer(
     map_ax, loss_ax = axes[:2]
     plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum)
     map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path of every update")
-    (path,) = map_ax.plot([], [], "-", color="white", lw=0.8)
-    most = max(len(runs[s][1]) for s in sizes)
-    loss_ax.set(xscale="log", yscale="log", xlim=(1, (most - 1) * sizes[0]), xlabel="examples seen (log scale)",
+    most = max((len(runs[s][1]) - 1) * s for s in sizes)
+    loss_ax.set(xscale="log", yscale="log", xlim=(1, most), xlabel="examples seen (log scale)",
                 ylabel="loss on all data (log scale)", title="loss against work done")
     loss_ax.set_ylim(float(grid.min()) * 0.8, max(float(runs[s][1][0]) for s in sizes) * 1.5)
-    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=1.5)
+    plots.plain_log_ticks(loss_ax)
+    for size in sizes:  # every run in grey, drawn once into the background
+        trajectory, losses = runs[size]
+        map_ax.plot(trajectory[:, 0], trajectory[:, 1], "-", color="lightgrey", lw=0.6, alpha=0.7)
+        loss_ax.plot(np.maximum(np.arange(len(losses)) * size, 1), losses, color="darkgrey", lw=0.8)
+    (path,) = map_ax.plot([], [], "-", color="white", lw=1.0)
+    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2)
+    loss_ax.plot([], [], color="darkgrey", lw=0.8, label="every batch size")
+    loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="the chosen one")
+    loss_ax.legend(loc="upper right")
     animated: tuple[Artist, ...] = (path, curve)
     if seconds:
         cost_ax = axes[2]
@@ -520,12 +531,16 @@ def capacity_explorer(
     max_degree: int = 15,
     sizes: Sequence[int] = (10, 15, 20, 30, 50, 100, 200),
     title: str = "Capacity and data",
+    noise_floor: float | None = None,
 ) -> LiveFigure:
     """Polynomial degree (capacity) and training-set size sliders: the fit, and both errors.
 
     The first `size` points of the pool are the training set; each (degree, size) is fitted by least squares
     the first time it is shown (well under a millisecond) and remembered, and the right panel shows training
-    and validation error for every degree.
+    and validation error for every degree, with the noise floor (the error of the truth itself) as a line
+    when it is given. A degree of `size` or more cannot be fitted to `size` points: the explorer fits degree
+    `size - 1` (a curve through every point) and says so in words. Errors beyond the log axis are drawn on
+    its edge as open markers, and the figure says so.
     """
     x_pool, y_pool = _check_xy(x_pool, y_pool)
     x_val, y_val = _check_xy(x_val, y_val)
@@ -551,9 +566,13 @@ def capacity_explorer(
     (train_line,) = err_ax.plot(degrees, degrees, "o-", color=plots.PALETTE["blue"], label="training error")
     (val_line,) = err_ax.plot(degrees, degrees, "s-", color=plots.PALETTE["vermillion"], label="validation error")
     marker = err_ax.axvline(3, color="black", lw=1, ls=":")
-    err_ax.set(yscale="log", ylim=(1e-3, 1e3), xlabel="polynomial degree (capacity)", ylabel="mean squared error",
+    low, high = 1e-4, 1e3
+    (off_scale,) = err_ax.plot([], [], "o", mfc="white", mec="black", ms=7, label="off the scale (drawn at edge)")
+    if noise_floor is not None:
+        err_ax.axhline(noise_floor, color="grey", ls="--", lw=1.2, label=f"noise floor {noise_floor:g}")
+    err_ax.set(yscale="log", ylim=(low, high), xlabel="polynomial degree (capacity)", ylabel="mean squared error",
                title="error against capacity")
-    err_ax.legend(loc="upper left", fontsize=9)
+    err_ax.legend(loc="upper left", fontsize=8, ncols=2)
     headline = fit_ax.set_title(" ")
 
     fitted: dict[tuple[int, int], tuple[np.polynomial.Polynomial, float, float]] = {}
@@ -571,18 +590,27 @@ def capacity_explorer(
         table = np.array([errors(d, size)[1:] for d in degrees])
         dots.set_offsets(np.column_stack([x_pool[:size], y_pool[:size]]))
         curve.set_ydata(model(grid))
-        train_line.set_ydata(np.maximum(table[:, 0], 1e-3))
-        val_line.set_ydata(np.minimum(table[:, 1], 1e3))
+        shown = np.clip(table, low, high)
+        train_line.set_ydata(shown[:, 0])
+        val_line.set_ydata(shown[:, 1])
+        outside = (table < low) | (table > high)
+        off_scale.set_data(np.tile(degrees[:, None], 2)[outside], shown[outside])
         marker.set_xdata([degree, degree])
-        headline.set_text(f"degree {degree}, {size} training points")
+        fitted_degree = min(degree, size - 1)
+        headline.set_text(f"degree {fitted_degree}" + (f" (asked for {degree})" if degree >= size else "")
+                          + f", {size} training points")
         capped = ""
         if degree >= size:
-            capped = f" ({size} points allow at most degree {size - 1}, a curve through every point.)"
+            capped = (f" Degree {degree} needs at least {degree + 1} points: with {size} the curve already passes "
+                      f"through every point at degree {size - 1}, so degree {size - 1} is what is shown.")
+        elif degree == size - 1:
+            capped = f" {degree + 1} coefficients for {size} points: the curve passes through every training point."
+        floor = "" if noise_floor is None else f" (noise floor {noise_floor:g})"
         return (f"Degree {degree}, {size} training points: training error {train:.3f}, "
-                f"validation error {val:.3f}.{capped}")
+                f"validation error {val:.3f}{floor}.{capped}")
 
-    return LiveFigure(fig, update, controls, animated=(dots, curve, train_line, val_line, marker, headline),
-                      title=title)
+    return LiveFigure(fig, update, controls,
+                      animated=(dots, curve, train_line, val_line, off_scale, marker, headline), title=title)
 
 
 class LossCurve:
@@ -599,6 +627,7 @@ class LossCurve:
         self.epochs = positive_int("epochs", epochs)
         self.fig, (ax,) = plots.live_figure(size=(6.4, 3.2))
         ax.set(xlim=(0, epochs), yscale="log", xlabel="epoch", ylabel="loss (log scale)", title=title)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs: 0, 5, 10 rather than 2.5, 7.5
         (self.train_line,) = ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="training loss")
         (self.val_line,) = ax.plot([], [], color=plots.PALETTE["vermillion"], lw=2, label="validation loss")
         ax.legend(loc="upper right")

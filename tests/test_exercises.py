@@ -293,18 +293,25 @@ def _brief_losses():
         (learning_rate_exercises.q1, lambda ns: ns["lr"]),
         (learning_rate_exercises.q2, lambda ns: ns["my_limit"]),
         (learning_rate_exercises.q3, lambda ns: ns["schedule"]),
-        (multilayer_exercises.q1, lambda ns: ns["collapse"]),
-        (multilayer_exercises.q2, lambda ns: ns["relu_backward"]),
-        (multilayer_exercises.q3, lambda ns: ns["count_parameters"]),
-        (sgd_exercises.q1, lambda ns: ns["updates_per_epoch"]),
-        (sgd_exercises.q2, lambda ns: ns["make_batches"]),
-        (sgd_exercises.q3, lambda ns: ns["factor"]),
+        (multilayer_exercises.q1, lambda ns: ns["my_gradient"]),
+        (multilayer_exercises.q2, lambda ns: ns["backward"]),
+        (multilayer_exercises.q3, lambda ns: ns["answer"]),
+        (multilayer_exercises.q4, lambda ns: ns["min_units"]),
+        (multilayer_exercises.q5, lambda ns: ns["count_parameters"]),
+        (sgd_exercises.q1, lambda ns: ns["updates"]),
+        (sgd_exercises.q2, lambda ns: ns["my_prediction"]),
+        (sgd_exercises.q3, lambda ns: ns["answer"]),
+        (sgd_exercises.q4, lambda ns: ns["make_batches"]),
         (overfitting_exercises.q1, lambda ns: ns["split"]),
-        (overfitting_exercises.q2, lambda ns: ns["best_degree"]),
-        (overfitting_exercises.q3, lambda ns: ns["best_epoch"]),
-        (digits_exercises.q1, lambda ns: ns["flatten"]),
-        (digits_exercises.q2, lambda ns: ns["my_model"]),
-        (digits_exercises.q3, lambda ns: ns["top_confusion"]),
+        (overfitting_exercises.q2, lambda ns: ns["predicted_error"]),
+        (overfitting_exercises.q3, lambda ns: ns["remedy"]),
+        (overfitting_exercises.q4, lambda ns: ns["decay_step"]),
+        (overfitting_exercises.q5, lambda ns: ns["n_test_needed"]),
+        (digits_exercises.q1, lambda ns: ns["my_prediction"]),
+        (digits_exercises.q2, lambda ns: ns["answer"]),
+        (digits_exercises.q3, lambda ns: ns["protocol"]),
+        (digits_exercises.q4, lambda ns: ns["answer"]),
+        (digits_exercises.q5, lambda ns: ns["top_confusion"]),
     ],
     ids=lambda v: getattr(v, "title", ""),
 )
@@ -315,9 +322,10 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
     from torch import nn
 
     from helpers import networks
-    from helpers.data import split_indices
+    from helpers.data import load_digits, split_indices
 
-    digits_x, digit_labels = digits_exercises.digit_vectors()
+    digit_images, digit_labels = load_digits()
+    digits_x = digit_images.reshape(len(digit_images), 64) / 16
     train, val, _ = split_indices(len(digits_x), seed=0)
     namespace = {
         "np": np,
@@ -332,53 +340,112 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "labels": digit_labels,
         "train": train,
         "val": val,
-        "val_errors": overfitting_exercises.validation_errors(),
+        "spread_25": sgd_exercises.measured_spread(25),
     }
     exec(exercise.solution_text, namespace)
     assert exercise.feedback(answer_of(namespace))[0]
 
 
 def test_multilayer_checkers():
-    from helpers.multilayer_exercises import collapse, count_parameters, relu_backward
+    from helpers.multilayer_exercises import backward, backward_without_gate, count_parameters, tiny_gradient
 
     q = multilayer_exercises
-    assert q.q1.feedback(collapse)[0]
-    assert "transposed" in q.q1.feedback(lambda a, b, c, d: ((a @ c).T, b @ c + d))[1]
-    assert "missing B2" in q.q1.feedback(lambda a, b, c, d: (a @ c, b @ c))[1]
-    assert "could not judge" not in q.q1.feedback(lambda a, b, c, d: (a @ c, b))[1]
-    assert q.q2.feedback(relu_backward)[0]
-    assert "multiply the incoming" in q.q2.feedback(lambda dH, Z: (Z > 0).astype(float))[1]
-    assert "applies ReLU to dH" in q.q2.feedback(lambda dH, Z: np.maximum(dH, 0))[1]
-    assert q.q3.feedback(count_parameters)[0]
-    assert "not the biases" in q.q3.feedback(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:], strict=True)))[1]
-    assert "any number of layers" in q.q3.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
+    right = tiny_gradient()
+    assert abs(right - 1.6865) < 1e-3
+    assert q.q1.feedback(right)[0] and q.q1.feedback(round(right, 2))[0]
+    assert "sign" in q.q1.feedback(-right)[1]
+    assert "dL/dz1" in q.q1.feedback(right / 2.0)[1]  # forgot the factor x = 2
+    assert "w2 is missing" in q.q1.feedback(right / -1.5)[1]
+    assert "dL/dw2" in q.q1.feedback(right / 2.0 / -1.5 * 0.5)[1]
+    assert not q.q1.feedback(0.0)[0]
+    assert q.q2.feedback(backward)[0]
+    assert "reverse order" in q.q2.feedback(lambda H, Z, W, d: tuple(g[::-1] for g in backward(H, Z, W, d)))[1]
+    ungated = lambda H, Z, W, d: (backward_without_gate(H, Z, W, d), backward(H, Z, W, d)[1])  # noqa: E731
+    transposed = lambda H, Z, W, d: ([g.T for g in backward(H, Z, W, d)[0]], backward(H, Z, W, d)[1])  # noqa: E731
+    assert "every ReLU" in q.q2.feedback(ungated)[1]
+    assert "shape" in q.q2.feedback(transposed)[1]
+    assert "two lists" in q.q2.feedback(lambda H, Z, W, d: backward(H, Z, W, d)[0])[1]
+    assert "0 weight" in q.q2.feedback(lambda H, Z, W, d: ([], []))[1]
+    assert q.q3.feedback("b")[0] and q.q3.feedback(" (B) ")[0]
+    for wrong in "acd":
+        correct, message = q.q3.feedback(wrong)
+        assert not correct and f"({wrong}) is not it" in message
+    assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(2)[1]
+    assert q.q4.feedback(2)[0] and q.q4.feedback(2.0)[0]
+    assert "one straight line" in q.q4.feedback(1)[1]
+    assert "fewer can too" in q.q4.feedback(3)[1]
+    assert "whole number" in q.q4.feedback(2.5)[1]
+    assert q.q5.feedback(count_parameters)[0]
+    assert "not the biases" in q.q5.feedback(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:], strict=True)))[1]
+    assert "any number of layers" in q.q5.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
 
 
 def test_sgd_checkers():
     q = sgd_exercises
 
-    def right(n, b, seed):
-        return np.array_split(np.random.default_rng(seed).permutation(n), range(b, n, b))
+    def right(n, b, epochs, seed):
+        rng = np.random.default_rng(seed)
+        return [part for _ in range(epochs) for part in np.array_split(rng.permutation(n), range(b, n, b))]
 
-    assert q.q1.feedback(lambda n, b: -(-n // b))[0]
-    assert "drops the last" in q.q1.feedback(lambda n, b: n // b)[1]
-    assert q.q2.feedback(right)[0]
-    assert "original order" in q.q2.feedback(lambda n, b, seed: [np.arange(n)[i : i + b] for i in range(0, n, b)])[1]
-    assert "sizes [3, 3, 3, 1]" in q.q2.feedback(lambda n, b, seed: [np.arange(n)[:9]])[1]
-    assert "same seed" in q.q2.feedback(lambda n, b, seed: np.array_split(np.random.permutation(n), range(b, n, b)))[1]  # noqa: NPY002 (an unseeded learner answer)
-    assert q.q3.feedback(4)[0] and "√2" in q.q3.feedback(2)[1] and not q.q3.feedback(10)[0]
+    def same_every_epoch(n, b, epochs, seed):
+        return [part for _ in range(epochs)
+                for part in np.array_split(np.random.default_rng(seed).permutation(n), range(b, n, b))]
+
+    assert q.q1.feedback(33)[0] and q.q1.feedback(33.0)[0]
+    assert "drops the last" in q.q1.feedback(30)[1] and "one epoch" in q.q1.feedback(11)[1]
+    assert "whole number" in q.q1.feedback(31.5)[1] and not q.q1.feedback(32)[0]
+    spread_25 = q.measured_spread(25)
+    assert q.q2.feedback(spread_25 / 4)[0] and q.q2.feedback(q.measured_spread(400))[0]
+    assert "not 1/B" in q.q2.feedback(spread_25 / 16)[1] and "bigger batch" in q.q2.feedback(spread_25)[1]
+    assert "too large" in q.q2.feedback(spread_25 / 2)[1] and "still `...`" in q.q2.feedback(...)[1]
+    assert q.q3.feedback("b")[0] and q.q3.feedback(" B ")[0]
+    assert "same work" in q.q3.feedback("c")[1] and "biased" in q.q3.feedback("d")[1]
+    assert "coverage" in q.q3.feedback("a")[1] and "letters a, b, c or d" in q.q3.feedback("e")[1]
+    assert q.q4.feedback(right)[0]
+    assert "same order" in q.q4.feedback(same_every_epoch)[1]
+    assert "original order" in q.q4.feedback(lambda n, b, e, seed: [np.arange(n)[i:i + b] for _ in range(e)
+                                                                     for i in range(0, n, b)])[1]
+    assert "returned 5 batches" in q.q4.feedback(lambda n, b, e, seed: right(n, b, 1, seed))[1]
+    assert "batch sizes" in q.q4.feedback(lambda n, b, e, seed: [p for _ in range(e) for p in np.array_split(
+        np.random.default_rng(seed).permutation(n), -(-n // b))])[1]
+    unseeded = np.random.default_rng()
+    assert "same seed" in q.q4.feedback(lambda n, b, e, seed: [p for _ in range(e) for p in np.array_split(
+        unseeded.permutation(n), range(b, n, b))])[1]
+    assert "raised TypeError" in q.q4.feedback(lambda n, b, seed: right(n, b, 1, seed))[1]
 
 
 def test_overfitting_checkers():
     q = overfitting_exercises
-    assert q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))[0]
-    assert "original order" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [60, 80]))[1]
+    def cut(order, n):
+        return np.split(order, [int(0.6 * n), int(0.8 * n)])
+
+    assert q.q1.feedback(lambda n, seed: cut(np.random.default_rng(seed).permutation(n), n))[0]
+    assert "original order" in q.q1.feedback(lambda n, seed: cut(np.arange(n), n))[1]
     assert "60, 20 and 20" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [50, 80]))[1]
-    best = int(np.argmin(q.validation_errors()))
-    assert q.q2.feedback(best)[0] and q.q2.feedback(float(best))[0]
-    assert "another degree has less" in q.q2.feedback(12)[1] and "whole number" in q.q2.feedback(3.5)[1]
-    assert q.q3.feedback(lambda v: int(np.argmin(v)) + 1)[0]
-    assert "counts from 0" in q.q3.feedback(lambda v: int(np.argmin(v)))[1]
+    fixed_cut = q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))
+    assert "30, 10 and 10" in fixed_cut[1]
+    assert "use `seed`" in q.q1.feedback(lambda n, seed: cut(np.random.default_rng(0).permutation(n), n))[1]
+    assert q.interpolation_error() < 1e-12  # degree 11 through 12 points: the true value
+    assert q.q2.feedback(0.0)[0] and q.q2.feedback(0.001)[0]
+    assert "noise floor is where the true wave" in q.q2.feedback(0.04)[1]
+    assert "how far" in q.q2.feedback(0.02)[1] and "above the floor" in q.q2.feedback(0.1)[1]
+    assert "negative" in q.q2.feedback(-0.01)[1]
+    assert q.q3.feedback("c")[0] and q.q3.feedback(" (C) ")[0]
+    for wrong in "abd":
+        correct, message = q.q3.feedback(wrong)
+        assert not correct and f"Not ({wrong})" in message
+    assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(3)[1]
+    assert q.q4.feedback(lambda w, g, lr, d: w - lr * (g + d * w))[0]
+    assert q.q4.feedback(lambda w, g, lr, d: (1 - lr * d) * w - lr * g)[0]
+    assert "plain gradient step" in q.q4.feedback(lambda w, g, lr, d: w - lr * g)[1]
+    assert "away from zero" in q.q4.feedback(lambda w, g, lr, d: w - lr * g + lr * d * w)[1]
+    assert "scaled by the learning rate" in q.q4.feedback(lambda w, g, lr, d: w - lr * g - d * w)[1]
+    assert "shape" in q.q4.feedback(lambda w, g, lr, d: w[:2])[1]
+    assert "raised" in q.q4.feedback(lambda w, g: w)[1]
+    want = 50 * (q.test_standard_error() / 0.005) ** 2
+    assert q.q5.feedback(want)[0] and q.q5.feedback(round(want, -1))[0]
+    assert "1/√n" in q.q5.feedback(50 * q.test_standard_error() / 0.005)[1]  # forgot the square
+    assert "fewer points" in q.q5.feedback(20)[1] and not q.q5.feedback(5000)[0]
 
 
 def test_digits_checkers():
@@ -387,14 +454,24 @@ def test_digits_checkers():
     def good(m):
         return np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)
 
-    assert q.q1.feedback(lambda images: images.reshape(len(images), 64))[0]
-    assert "row by row" in q.q1.feedback(lambda images: images.transpose(0, 2, 1).reshape(len(images), 64))[1]
-    assert "divides by 16" in q.q1.feedback(lambda images: images.reshape(len(images), 64) / 16)[1]
-    assert "10 outputs" in q.q2.feedback(torch.nn.Linear(64, 3))[1]
-    assert "cannot take a batch" in q.q2.feedback(torch.nn.Linear(10, 10))[1]
-    assert "beat 97%" in q.q2.feedback(torch.nn.Linear(64, 10))[1]
-    assert "nn.Module" in q.q2.feedback("model")[1]
-    assert q.q3.feedback(good)[0]
-    assert "swap the pair" in q.q3.feedback(lambda m: good(m)[::-1])[1]
-    assert "on the diagonal" in q.q3.feedback(lambda m: np.unravel_index(np.argmax(m), m.shape))[1]
-    assert "could not judge" not in q.q3.feedback(lambda m: np.where(m == m.max()))[1]
+    spread = np.sqrt(0.96 * 0.04 / 90)
+    assert q.q1.feedback(spread)[0] and q.q1.feedback(0.02)[0] and not q.q1.feedback(0.05)[0]
+    assert "square root" in q.q1.feedback(0.96 * 0.04 / 90)[1]
+    assert "one image is worth" in q.q1.feedback(1 / 90)[1]
+    assert "360 images" in q.q1.feedback(np.sqrt(0.96 * 0.04 / 360))[1]
+    assert "percent" in q.q1.feedback(2.1)[1]
+    assert q.q2.feedback("b")[0] and q.q2.feedback(" B ")[0]
+    assert "random sample" in q.q2.feedback("a")[1] and "0.3 points" in q.q2.feedback("c")[1]
+    assert "validation set" in q.q2.feedback("d")[1] and "one of the letters" in q.q2.feedback("e")[1]
+    right = dict(q.PROTOCOL)
+    assert q.q3.feedback(right)[0]
+    assert "honest estimate" in q.q3.feedback({**right, "the number of hidden units": "test"})[1]
+    assert "images no decision" in q.q3.feedback({**right, "the accuracy written in the final report": "validation"})[1]
+    assert "flatters" in q.q3.feedback({**right, "which digits to collect more examples of": "training"})[1]
+    assert "no entry" in q.q3.feedback({})[1] and "not 'val'" in q.q3.feedback(dict.fromkeys(right, "val"))[1]
+    assert q.q4.feedback("c")[0] and "already seen" in q.q4.feedback("a")[1]
+    assert q.q5.feedback(good)[0]
+    assert "wrong way round" in q.q5.feedback(lambda m: good(m)[::-1])[1]
+    assert "on the diagonal" in q.q5.feedback(lambda m: np.unravel_index(np.argmax(m), m.shape))[1]
+    assert "most frequent" in q.q5.feedback(lambda m: (0, 1))[1]
+    assert "could not judge" not in q.q5.feedback(lambda m: np.where(m == m.max()))[1]

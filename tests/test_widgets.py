@@ -225,6 +225,9 @@ def test_batch_size_explorer_shows_each_run_and_its_cost():
         runs, examples=100, surface=("a", "b", a_grid, b_grid, grid), seconds={10: 0.004, 50: 0.001}
     )
     path, curve, highlight = live.animated
+    for chosen in (path, curve):  # every run stays drawn in grey beside the chosen one
+        grey = [line for line in chosen.axes.lines if line.get_color() in ("lightgrey", "darkgrey")]
+        assert len([line for line in grey if len(line.get_xdata())]) == len(runs)
     live.set(batch=10)
     assert len(path.get_xdata()) == 11 and live.status_text.startswith("Batch size 10: 10 updates per epoch")
     assert highlight.get_height() == pytest.approx(4.0)
@@ -244,7 +247,13 @@ def test_capacity_explorer_fits_and_reports_both_errors():
     val = np.mean((fit(x[100:]) - y[100:]) ** 2)
     assert f"validation error {val:.3f}" in live.status_text
     live.set(degree=14, size=10)
-    assert "at most degree 9" in live.status_text and live.error is None
+    assert "needs at least 15 points: with 10" in live.status_text and live.error is None
+    assert "degree 9 is what is shown" in live.status_text
+    off_scale = [line for line in live.fig.axes[1].lines if line.get_label().startswith("off the scale")][0]
+    assert len(off_scale.get_xdata()) >= 6  # degrees 9 to 14 fit 10 points exactly: drawn on the bottom edge
+    floored = widgets.capacity_explorer(x[:100], y[:100], x[100:], y[100:], truth=wave, sizes=[10], noise_floor=0.04)
+    assert "noise floor 0.04" in floored.status_text
+    assert any(line.get_label() == "noise floor 0.04" for line in floored.fig.axes[1].lines)
     with pytest.raises(ValueError, match="more than the pool"):
         widgets.capacity_explorer(x[:20], y[:20], x[100:], y[100:], truth=wave, sizes=[10, 50])
 
