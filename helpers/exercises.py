@@ -83,6 +83,26 @@ def as_pair(value: Any, what: str) -> tuple[float, float]:
     return as_number(value[0], f"The first number of {what}"), as_number(value[1], f"The second number of {what}")
 
 
+def as_letter(value: Any, letters: str, what: str = "answer") -> str:
+    """`value` as one of `letters` (a multiple-choice answer such as "b", " B " or "(b)"), or NotYet."""
+    _reject_placeholder(value, what)
+    letter = value.strip().strip("()").strip().lower() if isinstance(value, str) else None
+    if letter is None or len(letter) != 1 or letter not in letters:
+        options = ", ".join(f'"{option}"' for option in letters)
+        raise NotYet(f"{what} should be one of the letters {options} (in quotes), but it is {_describe(value)}.")
+    return letter
+
+
+def choose(value: Any, right: str, why_not: dict[str, str], what: str = "answer") -> None:
+    """Judge a multiple-choice answer: NotYet with the reason the chosen option is wrong, unless it is `right`.
+
+    `why_not` maps every wrong letter to why it is wrong; the options are `right` and those letters.
+    """
+    letter = as_letter(value, "".join(sorted({right, *why_not})), what)
+    if letter != right:
+        raise NotYet(f"not ({letter}): {why_not[letter]}")
+
+
 def call(function: Any, *args: Any, what: str = "your function") -> Any:
     """Call the learner's function; a non-function or an exception in it becomes NotYet."""
     _reject_placeholder(function, what)
