@@ -63,8 +63,9 @@ def _check_prediction(answer: Any) -> str:
 
 
 _SORTED = {
-    "a": "Not quite: every example is still used once per epoch, but coverage is not the problem. "
-         "Think about what each batch contains.",
+    "a": "Not quite: coverage is fine, and the epoch's gradients would add up to the full one if they were "
+         "all taken at the same point. But they are applied one after another: each step moves the model "
+         "before the next batch's gradient is taken, so the order of the batches matters.",
     "b": "",
     "c": "Not quite: the epoch does exactly the same work (the same batches, the same number of updates), "
          "only in another order.",
@@ -86,41 +87,54 @@ def _check_sorted(answer: Any) -> str:
             "batch a fair sample of all the data.")
 
 
-def _epochs_of(result: Any, n: int, batch: int, epochs: int, what: str) -> list[np.ndarray]:
-    """The learner's batches, checked for count and sizes, joined into one index array per epoch."""
+def _batches_of(result: Any, n: int, batch: int, updates: int, what: str) -> list[np.ndarray]:
+    """The learner's batches, checked for count, type and sizes."""
     if not isinstance(result, (list, tuple)) or not result:
         raise NotYet(f"{what} should return a list of index arrays, but it returned {type(result).__name__}.")
+    if isinstance(result[0], (list, tuple)) and result[0] and np.ndim(result[0][0]) == 1:
+        raise NotYet(f"{what} returned a list of lists (one per epoch?): flatten the epochs into one list of "
+                     "batches, one batch per update.")
     parts = [as_array(part, "each batch").ravel() for part in result]
-    per_epoch = -(-n // batch)
-    if len(parts) != per_epoch * epochs:
-        raise NotYet(f"{what} returned {len(parts)} batches; each epoch should have one batch per "
-                     f"{batch} examples, the last one smaller, for each of the {epochs} epochs.")
-    want = [batch] * (n // batch) + ([n % batch] if n % batch else [])
-    if [len(p) for p in parts[:per_epoch]] != want:
-        raise NotYet(f"{what}: the first epoch's batch sizes are {[len(p) for p in parts[:per_epoch]]}, "
-                     f"but slicing {n} examples into batches of {batch} gives {want}.")
-    return [np.concatenate(parts[e * per_epoch:(e + 1) * per_epoch]) for e in range(epochs)]
+    if len(parts) != updates:
+        raise NotYet(f"{what} returned {len(parts)} batches, but {updates} updates need {updates} batches.")
+    sizes = sorted({len(part) for part in parts})
+    if sizes != [batch]:
+        raise NotYet(f"{what}: the batches have sizes {sizes}, but every batch should hold {batch} examples: "
+                     "drop the smaller last batch of each epoch.")
+    for part in parts:
+        if not np.all(np.isin(part, np.arange(n))):
+            raise NotYet(f"{what}: a batch holds {part.tolist()}, but the indices should run from 0 to {n - 1}.")
+    return [part.astype(int) for part in parts]
 
 
 def _check_batches(function: Any) -> str:
-    for n, batch, epochs in [(23, 5, 3), (10, 10, 2), (7, 3, 4), (40, 6, 2)]:
-        what = f"make_batches({n}, {batch}, {epochs}, seed=0)"
-        orders = _epochs_of(call(function, n, batch, epochs, 0, what=what), n, batch, epochs, what)
-        for order in orders:
-            if sorted(order.tolist()) != list(range(n)):
-                raise NotYet(f"{what}: each epoch should use every example 0 to {n - 1} exactly once.")
-        if any(order.tolist() == list(range(n)) for order in orders):
-            raise NotYet(f"{what}: an epoch is in the original order; shuffle the indices before slicing.")
-        if all(np.array_equal(order, orders[0]) for order in orders[1:]):
+    for n, batch, updates in [(23, 5, 10), (10, 10, 3), (7, 3, 5), (40, 6, 14)]:
+        what = f"make_batches({n}, {batch}, {updates}, seed=0)"
+        parts = _batches_of(call(function, n, batch, updates, 0, what=what), n, batch, updates, what)
+        per_epoch = n // batch  # full batches in one epoch
+        epochs = [np.concatenate(parts[e:e + per_epoch]) for e in range(0, updates, per_epoch)]
+        for number, order in enumerate(epochs, start=1):
+            if len(set(order.tolist())) != len(order):
+                raise NotYet(f"{what}: epoch {number} uses an example twice. An epoch gives only {per_epoch} "
+                             f"full batches of {batch} from {n} examples; then a new epoch starts with a new "
+                             "shuffle.")
+            steps = np.diff(order) % n
+            if len(order) > 2 and np.all(steps == steps[0]):
+                raise NotYet(f"{what}: epoch {number} takes the examples in a fixed pattern "
+                             f"({order[:4].tolist()}, ...), not shuffled: draw a random permutation.")
+        full = [order for order in epochs if len(order) == per_epoch * batch]
+        if len(full) > 1 and all(np.array_equal(order, full[0]) for order in full[1:]):
             raise NotYet(f"{what}: every epoch has the same order. Make the generator once, before the epoch "
                          "loop, and draw a new permutation from it at the start of each epoch.")
-        again = _epochs_of(call(function, n, batch, epochs, 0, what=what), n, batch, epochs, what)
-        if not all(np.array_equal(a, b) for a, b in zip(again, orders, strict=True)):
+        again = _batches_of(call(function, n, batch, updates, 0, what=what), n, batch, updates, what)
+        if not all(np.array_equal(a, b) for a, b in zip(again, parts, strict=True)):
             raise NotYet(f"{what}: the same seed should give the same batches; make the generator from the seed.")
-    other = _epochs_of(call(function, 40, 6, 2, 1, what="make_batches(40, 6, 2, seed=1)"), 40, 6, 2, "make_batches")
-    if np.array_equal(other[0], _epochs_of(call(function, 40, 6, 2, 0), 40, 6, 2, "make_batches")[0]):
+    one = _batches_of(call(function, 40, 6, 14, 1), 40, 6, 14, "make_batches(40, 6, 14, seed=1)")
+    zero = _batches_of(call(function, 40, 6, 14, 0), 40, 6, 14, "make_batches(40, 6, 14, seed=0)")
+    if all(np.array_equal(a, b) for a, b in zip(one, zero, strict=True)):
         raise NotYet("seeds 0 and 1 give the same batches: use the seed to make the generator.")
-    return "Every epoch uses each example once, in a new order, and the seed makes it repeatable."
+    return ("Every batch is full, no example repeats within an epoch, each epoch has a new order, and the seed "
+            "makes it repeatable. PyTorch's `DataLoader(..., drop_last=True)` does the same.")
 
 
 q1 = Exercise(
@@ -147,17 +161,20 @@ q3 = Exercise(
     'answer = "b"',
 )
 q4 = Exercise(
-    "Shuffle, then slice, every epoch",
+    "Full batches for a number of updates",
     _check_batches,
-    ("Make one generator from the seed. For each epoch: a new permutation of 0..n-1, cut into slices of "
-     "batch_size.",
-     "rng = np.random.default_rng(seed); then for each epoch: order = rng.permutation(n), and append "
-     "order[start:start + batch_size] for start in range(0, n, batch_size)."),
-    "def make_batches(n, batch_size, epochs, seed):\n"
+    ("How many full batches does one epoch of n examples give? When they run out, the next epoch starts, "
+     "with a new shuffle, and it may stop halfway through.",
+     "Make one generator from the seed and an empty list. Repeat epochs while the list is short: each draws "
+     "a new permutation, cuts only its n // batch_size full slices (the leftover is dropped), and appends "
+     "them one by one, stopping as soon as the list holds `updates` batches."),
+    "def make_batches(n, batch_size, updates, seed):\n"
     "    rng = np.random.default_rng(seed)  # once: each epoch draws a new order from it\n"
     "    batches = []\n"
-    "    for epoch in range(epochs):\n"
+    "    while len(batches) < updates:  # one more epoch\n"
     "        order = rng.permutation(n)\n"
-    "        batches += [order[start:start + batch_size] for start in range(0, n, batch_size)]\n"
+    "        for start in range(0, n - batch_size + 1, batch_size):  # full batches only\n"
+    "            if len(batches) < updates:\n"
+    "                batches.append(order[start:start + batch_size])\n"
     "    return batches",
 )
