@@ -25,37 +25,47 @@ def count_parameters(sizes: list[int]) -> int:
     return int(sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)))
 
 
-# q1: the tiny network of the exercise, one example: x -> z1 = w1 x + b1 -> h = ReLU(z1) -> z2 = w2 h + b2 -> p
-TINY = {"x": 2.0, "y": 1.0, "w1": 0.5, "b1": -0.5, "w2": -1.5, "b2": 0.5}
+# q1: one input feeding three hidden ReLU units, one example: the gradient of x adds up over the paths
+PATHS = {"x": 2.0, "y": 1.0, "a": (0.5, -0.25, 1.0), "c": (0.5, 1.0, -3.0), "v": (1.2, -2.0, 1.5), "d": -0.2}
 
 
-def tiny_gradient() -> float:
-    """dL/dw1 of the exercise's tiny network, by autograd (binary cross-entropy on one example)."""
-    w1 = torch.tensor(TINY["w1"], dtype=torch.float64, requires_grad=True)
-    z2 = TINY["w2"] * torch.relu(w1 * TINY["x"] + TINY["b1"]) + TINY["b2"]
-    loss = torch.nn.functional.binary_cross_entropy_with_logits(z2, torch.tensor(TINY["y"], dtype=torch.float64))
+def paths_gradient() -> float:
+    """dL/dx of the exercise's network z_j = a_j x + c_j, h_j = ReLU(z_j), z = v·h + d, by autograd."""
+    x = torch.tensor(PATHS["x"], dtype=torch.float64, requires_grad=True)
+    a, c, v = (torch.tensor(PATHS[k], dtype=torch.float64) for k in "acv")
+    logit = v @ torch.relu(a * x + c) + PATHS["d"]
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, torch.tensor(PATHS["y"], dtype=torch.float64))
     loss.backward()
-    return float(w1.grad)
+    return float(x.grad)
 
 
-def _check_tiny_gradient(answer: Any) -> str:
+def _path_terms() -> tuple[float, np.ndarray]:
+    """dL/dz of the output and each unit's v_j·a_j, the two ingredients of every path's contribution."""
+    a, c, v = (np.array(PATHS[k]) for k in "acv")
+    z = a * PATHS["x"] + c
+    p = 1 / (1 + np.exp(-(v @ np.maximum(0, z) + PATHS["d"])))
+    return p - PATHS["y"], v * a
+
+
+def _check_paths_gradient(answer: Any) -> str:
     got = as_number(answer, "my_gradient")
-    want = tiny_gradient()
-    x, w2 = TINY["x"], TINY["w2"]
-    p = 1 / (1 + np.exp(-(w2 * max(0.0, TINY["w1"] * x + TINY["b1"]) + TINY["b2"])))
-    dz2 = p - TINY["y"]
-    if np.isclose(got, -want, rtol=0.03):
-        raise NotYet("the size is right but the sign is not: is dL/dz2 = p − y or y − p? Here p < y.")
-    if np.isclose(got, dz2 * w2, rtol=0.03):
-        raise NotYet("that is dL/dz1; one step is missing: z1 = w1·x + b1, so multiply by dz1/dw1 = x.")
-    if np.isclose(got, dz2 * x, rtol=0.03):
-        raise NotYet("the factor w2 is missing: the gradient reaches h through z2 = w2·h + b2.")
-    if np.isclose(got, dz2 * max(0.0, TINY["w1"] * x + TINY["b1"]), rtol=0.03):
-        raise NotYet("that is dL/dw2 (the gradient of the second weight); the question asks for w1.")
-    if not np.isclose(got, want, rtol=0.03, atol=0.01):
-        raise NotYet("not yet. Work forward first (z1, h, z2, p), then multiply the local derivatives backwards.")
-    return (f"autograd says dL/dw1 = {want:.3f}: (p − y)·w2·ReLU'(z1)·x, the chain of local derivatives."
-            " Raising w1 would raise the loss, so gradient descent lowers it.")
+    want = paths_gradient()
+    dz, through = _path_terms()
+    close = lambda value: np.isclose(got, value, rtol=0.03, atol=0.003)  # noqa: E731
+    if close(-want):
+        raise NotYet("the size is right but the sign is not: dL/dz = p − y, and here p < y.")
+    if close(dz * through[:2].sum() + dz * through[2]) or close(dz * through.sum()):
+        raise NotYet("unit 3 is off for this example (z3 = a3·x + c3 < 0), so its ReLU passes no gradient:"
+                     " its path adds 0.")
+    if close(dz * through[0]) or close(dz * through[1]):
+        raise NotYet("that is one path. x feeds all three units, so its gradient is the sum over the paths"
+                     " x → z_j → h_j → z → L.")
+    if close(dz):
+        raise NotYet("that is dL/dz of the output; carry it back along each path: × v_j, × ReLU'(z_j), × a_j.")
+    if not close(want):
+        raise NotYet("work forward first (z1, z2, z3, h, z, p), then go back along each path and add.")
+    return (f"autograd says dL/dx = {want:.3f}: the paths through units 1 and 2 add, and unit 3, which is off,"
+            " adds 0 (a unit that is off passes no gradient, to x or to its own weights).")
 
 
 # q2: backward for any number of layers
@@ -165,21 +175,42 @@ def _check_deep_linear(answer: Any) -> str:
             " than the best line we searched for, so the depth buys nothing without an activation.")
 
 
-# q4: a design question
-def _check_xor_units(answer: Any) -> str:
-    got = as_number(answer, "min_units")
-    if got != int(got) or got < 0:
-        raise NotYet("min_units should be a whole number of hidden units, such as 3.")
-    if got <= 1:
-        raise NotYet("with one hidden unit the output is a monotone function of one line's value w·x + b,"
-                     " so its boundary is still one straight line, and no line separates XOR.")
-    if got > 2:
-        raise NotYet(f"{int(got)} units can do it, but fewer can too. Can two parallel lines put the class-0"
-                     " diagonal in a band between them, with the class-1 corners outside?")
-    return ("two units are enough: h1 = ReLU(x1 − x2) and h2 = ReLU(x2 − x1) add up to |x1 − x2|, which is"
-            " about 2 at the class-1 corners and about 0 at the class-0 ones; the boundary is two parallel lines,"
-            " with the class-0 diagonal in the band between them. Gradient descent from a random start finds this"
-            " only on some seeds, which is why wider layers are used in practice.")
+# q4: a construction: two ReLU units that solve XOR
+def xor_network_accuracy(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: float, X: np.ndarray,
+                         y: np.ndarray) -> float:
+    """The accuracy of ReLU(X W1 + b1) W2 + b2 > 0 as a yes/no classifier on (X, y)."""
+    out = np.maximum(0, X @ W1 + b1) @ W2.reshape(-1) + b2
+    return float(np.mean((out > 0) == (np.asarray(y) == 1)))
+
+
+def _check_xor_network(answer: Any) -> str:
+    from helpers.data import xor
+
+    if answer is Ellipsis or not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        raise NotYet("pass the four parts together: q4.check((xor_W1, xor_b1, xor_W2, xor_b2)).")
+    W1 = as_array(answer[0], "xor_W1")
+    if W1.shape != (2, 2):
+        raise NotYet(f"xor_W1 should have shape (2, 2), one row per input and one column per unit, not {W1.shape}.")
+    b1 = as_array(answer[1], "xor_b1").reshape(-1)
+    W2 = as_array(answer[2], "xor_W2").reshape(-1)
+    if b1.shape != (2,) or W2.shape != (2,):
+        raise NotYet("xor_b1 and xor_W2 should hold two numbers each, one per hidden unit.")
+    b2 = as_number(answer[3], "xor_b2")
+    corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+    wrong = [tuple(int(v) for v in corner) for corner, label in zip(corners, (0, 1, 1, 0), strict=True)
+             if xor_network_accuracy(W1, b1, W2, b2, corner[None, :], np.array([label])) < 1]
+    if wrong:
+        raise NotYet(f"your network gets the corner{'s' if len(wrong) > 1 else ''} {', '.join(map(str, wrong))}"
+                     " wrong (class 1 at (−1, 1) and (1, −1), class 0 at (1, 1) and (−1, −1)). Work out h1, h2 and"
+                     " the output at each corner by hand.")
+    X, y = xor(n=200, noise=0.25, seed=0)
+    score = xor_network_accuracy(W1, b1, W2, b2, X, y)
+    if score < 0.97:
+        raise NotYet(f"the four clean corners are right, but on the noisy XOR data only {score:.0%} are: the"
+                     " boundary passes too close to a corner. Put it halfway between the classes.")
+    return (f"{score:.1%} of the XOR data right with two ReLU units: each unit is one straight crease, and the"
+            " output adds them, so the class-1 corners lie outside a band around the class-0 diagonal."
+            " One unit cannot do it: the output would be a monotone function of one line, a single straight boundary.")
 
 
 def _check_count(function: Any) -> str:
@@ -195,20 +226,22 @@ def _check_count(function: Any) -> str:
 
 
 q1 = Exercise(
-    "Predict one gradient",
-    _check_tiny_gradient,
-    ("Draw the graph x → z1 → h → z2 → p → L as in section 8 and compute the forward values first.",
-     "dL/dz2 = p − y; then multiply by dz2/dh = w2, by dh/dz1 (1 if z1 > 0, else 0) and by dz1/dw1 = x."),
-    "z1_q = 0.5 * 2.0 - 0.5                              # w1 x + b1 = 0.5 > 0: the ReLU passes the gradient\n"
-    "p_q = 1 / (1 + np.exp(-(-1.5 * max(0.0, z1_q) + 0.5)))  # p = sigma(w2 h + b2)\n"
-    "my_gradient = (p_q - 1.0) * (-1.5) * 1.0 * 2.0          # (p - y) * w2 * ReLU'(z1) * x",
+    "Gradients add up along paths",
+    _check_paths_gradient,
+    ("Draw the graph: x has three arrows out, one into each z_j = a_j·x + c_j. Compute the forward values first.",
+     "dL/dz = p − y at the output. The path through unit j contributes (p − y)·v_j·ReLU'(z_j)·a_j, where"
+     " ReLU'(z_j) is 1 if z_j > 0 and 0 otherwise; dL/dx is the sum of the three contributions."),
+    "a, c, v = np.array([0.5, -0.25, 1.0]), np.array([0.5, 1.0, -3.0]), np.array([1.2, -2.0, 1.5])\n"
+    "z_units = a * 2.0 + c                                 # z3 = -1 < 0: unit 3 is off\n"
+    "p_out = 1 / (1 + np.exp(-(v @ np.maximum(0, z_units) - 0.2)))\n"
+    "my_gradient = ((p_out - 1.0) * v * (z_units > 0) * a).sum()  # one term per path, added",
 )
 q2 = Exercise(
     "Backpropagation through any number of layers",
     _check_backward,
     ("Go through the layers from the last to the first: for layer l you know dZ, the gradient of its output.",
-     "For layer l: dWs[l] = Hs[l].T @ dZ and dBs[l] = dZ.sum(axis=0); then, unless l is 0, pass dZ back:"
-     " dZ = (dZ @ Ws[l].T) * (Zs[l - 1] > 0)."),
+     "Section 8's recursion with the lists counted from 0: layer l's input H is Hs[l], so dW = Hᵀ dZ and db is"
+     " dZ summed over the rows; the gradient passed to the layer before is (dZ Wᵀ) ⊙ ReLU'(Zs[l − 1])."),
     "def backward(Hs, Zs, Ws, dZ):\n"
     "    dWs, dBs = [None] * len(Ws), [None] * len(Ws)\n"
     "    for layer in reversed(range(len(Ws))):\n"
@@ -227,12 +260,16 @@ q3 = Exercise(
     'answer = "b"',
 )
 q4 = Exercise(
-    "The fewest units for XOR",
-    _check_xor_units,
-    ("Each hidden ReLU unit contributes one straight crease; the output adds them up. Sketch XOR's four corners.",
-     "Class 1 sits on the diagonal from top left to bottom right, between the two class-0 corners. Which unit"
-     " values are large on that diagonal and small on the other one? Try ReLU(x1 − x2) and ReLU(x2 − x1)."),
-    "min_units = 2",
+    "Two ReLU units for XOR",
+    _check_xor_network,
+    ("Each hidden unit is zero on one side of a line and a ramp on the other. Class 1 lies at the corners"
+     " (−1, 1) and (1, −1), where x1 − x2 is far from 0; class 0 where x1 ≈ x2.",
+     "Let unit 1 be ReLU(x1 − x2) and unit 2 be ReLU(x2 − x1): their sum is |x1 − x2|, about 2 at the class-1"
+     " corners and about 0 at the class-0 ones. The output should be positive when that sum is above 1."),
+    "xor_W1 = np.array([[1.0, -1.0], [-1.0, 1.0]])  # unit 1: x1 - x2, unit 2: x2 - x1\n"
+    "xor_b1 = np.array([0.0, 0.0])\n"
+    "xor_W2 = np.array([1.0, 1.0])                  # the output adds the two ramps: |x1 - x2|\n"
+    "xor_b2 = -1.0                                  # class 1 where |x1 - x2| > 1",
 )
 q5 = Exercise(
     "Count the parameters",
