@@ -100,7 +100,7 @@ def choose(value: Any, right: str, why_not: dict[str, str], what: str = "answer"
     """
     letter = as_letter(value, "".join(sorted({right, *why_not})), what)
     if letter != right:
-        raise NotYet(f"not ({letter}): {why_not[letter]}")
+        raise NotYet(f"({letter}) is not it: {why_not[letter]}")
 
 
 def call(function: Any, *args: Any, what: str = "your function") -> Any:

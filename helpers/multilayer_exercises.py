@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call, expect_close
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose, expect_close
 
 
 def collapse(W1: np.ndarray, B1: np.ndarray, W2: np.ndarray, B2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -152,10 +152,9 @@ def backward_without_gate(Hs: list, Zs: list, Ws: list, dZ: np.ndarray) -> list[
 
 
 # q3: a choice with a reason
-DEEP_LINEAR_FEEDBACK = {
+WHY_NOT_DEEP_LINEAR = {
     "a": "ten layers do have many parameters, but without an activation they multiply into one matrix"
          " W = W1 W2 … W10 of shape (2, 1): one neuron, so one straight boundary.",
-    "b": "",
     "c": "a linear model does learn, and on data that a line can separate it reaches 100%. Here it is limited"
          " to what the best line can do, which is better than guessing.",
     "d": "the widths only change the shapes in between: the product W1 W2 … W10 is still one (2, 1) matrix,"
@@ -164,13 +163,7 @@ DEEP_LINEAR_FEEDBACK = {
 
 
 def _check_deep_linear(answer: Any) -> str:
-    if answer is Ellipsis or answer is None:
-        raise NotYet("answer is still `...`: write one letter, for example \"a\".")
-    if not isinstance(answer, str) or answer.strip().lower().strip("()") not in DEEP_LINEAR_FEEDBACK:
-        raise NotYet(f"answer should be one of the letters \"a\", \"b\", \"c\" or \"d\", not {answer!r}.")
-    letter = answer.strip().lower().strip("()")
-    if letter != "b":
-        raise NotYet(f"({letter}) is not it: {DEEP_LINEAR_FEEDBACK[letter]}")
+    choose(answer, "b", WHY_NOT_DEEP_LINEAR)
     return ("(b): the ten layers collapse to one linear layer, whose boundary is one line; no line does better"
             " than the best line we searched for, so the depth buys nothing without an activation.")
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from helpers.data import noisy_line
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose
 from helpers.training import line_gradient
 
 SEEDS = range(5)
@@ -62,26 +62,19 @@ def _check_prediction(answer: Any) -> str:
             f"({small:.2f} / 4 = {small / 4:.2f}).")
 
 
-_SORTED = {
-    "a": "Not quite: coverage is fine, and the epoch's gradients would add up to the full one if they were "
+WHY_NOT_SORTED = {
+    "a": "coverage is fine, and the epoch's gradients would add up to the full one if they were "
          "all taken at the same point. But they are applied one after another: each step moves the model "
          "before the next batch's gradient is taken, so the order of the batches matters.",
-    "b": "",
-    "c": "Not quite: the epoch does exactly the same work (the same batches, the same number of updates), "
+    "c": "the epoch does exactly the same work (the same batches, the same number of updates), "
          "only in another order.",
-    "d": "Not quite: a batch's gradient is exact only for that batch. A batch of one digit is a very biased "
+    "d": "a batch's gradient is exact only for that batch. A batch of one digit is a very biased "
          "sample of all the data, so its gradient is far from the full gradient.",
 }
 
 
 def _check_sorted(answer: Any) -> str:
-    if answer is Ellipsis or answer is None:
-        raise NotYet("replace `...` with one of the letters in quotes, e.g. \"a\".")
-    choice = str(answer).strip().strip("()").lower()
-    if choice not in _SORTED:
-        raise NotYet(f"answer with one of the letters a, b, c or d in quotes, not {answer!r}.")
-    if _SORTED[choice]:
-        raise NotYet(_SORTED[choice].removeprefix("Not quite: "))
+    choose(answer, "b", WHY_NOT_SORTED)
     return ("Each batch is a biased sample (one digit), so each step pulls the model toward that digit and "
             "the next batches undo it; the epoch ends biased toward the last digits. Shuffling makes every "
             "batch a fair sample of all the data.")

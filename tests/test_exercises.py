@@ -136,6 +136,19 @@ def test_hints_come_in_levels_then_the_solution(capsys):
     assert out[-2:] == ["This exercise has hint levels 1 to 2: q.hint() gives the next one, q.hint(1) the first."] * 2
 
 
+def test_a_multiple_choice_answer_gets_the_reason_its_option_is_wrong():
+    def judge(answer):
+        exercises.choose(answer, "b", {"a": "too big.", "c": "too small."})
+        return "Right."
+
+    exercise = exercises.Exercise("choice", judge, ("a nudge", "the method"), 'answer = "b"')
+    assert exercise.feedback(" (B) ") == (True, "✅ Correct! Right.")
+    assert exercise.feedback("a")[1] == "❌ Not yet: (a) is not it: too big."
+    for wrong in ("d", "ab", "", 2, ["b"]):
+        assert 'one of the letters "a", "b", "c" (in quotes)' in exercise.feedback(wrong)[1]
+    assert "still `...`" in exercise.feedback(...)[1]
+
+
 # Notebooks 05-08 were reworked for issue 13: at least four exercises each, every one with hints in levels.
 REWORKED = {"multilayer_exercises", "sgd_exercises", "overfitting_exercises", "digits_exercises"}
 
@@ -296,16 +309,16 @@ def _brief_losses():
         (multilayer_exercises.q1, lambda ns: ns["my_gradient"]),
         (multilayer_exercises.q2, lambda ns: ns["backward"]),
         (multilayer_exercises.q3, lambda ns: ns["answer"]),
-        (multilayer_exercises.q4, lambda ns: ns["min_units"]),
+        (multilayer_exercises.q4, lambda ns: (ns["xor_W1"], ns["xor_b1"], ns["xor_W2"], ns["xor_b2"])),
         (multilayer_exercises.q5, lambda ns: ns["count_parameters"]),
         (sgd_exercises.q1, lambda ns: ns["updates"]),
         (sgd_exercises.q2, lambda ns: ns["my_prediction"]),
         (sgd_exercises.q3, lambda ns: ns["answer"]),
         (sgd_exercises.q4, lambda ns: ns["make_batches"]),
         (overfitting_exercises.q1, lambda ns: ns["split"]),
-        (overfitting_exercises.q2, lambda ns: ns["predicted_error"]),
+        (overfitting_exercises.q2, lambda ns: ns["predicted_val_error"]),
         (overfitting_exercises.q3, lambda ns: ns["remedy"]),
-        (overfitting_exercises.q4, lambda ns: ns["decay_step"]),
+        (overfitting_exercises.q4, lambda ns: ns["shrink"]),
         (overfitting_exercises.q5, lambda ns: ns["n_test_needed"]),
         (digits_exercises.q1, lambda ns: ns["my_prediction"]),
         (digits_exercises.q2, lambda ns: ns["answer"]),
@@ -341,22 +354,24 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "train": train,
         "val": val,
         "spread_25": sgd_exercises.measured_spread(25),
+        "standard_error": overfitting_exercises.test_standard_error(),
     }
     exec(exercise.solution_text, namespace)
     assert exercise.feedback(answer_of(namespace))[0]
 
 
 def test_multilayer_checkers():
-    from helpers.multilayer_exercises import backward, backward_without_gate, count_parameters, tiny_gradient
+    from helpers.multilayer_exercises import backward, backward_without_gate, count_parameters, paths_gradient
 
     q = multilayer_exercises
-    right = tiny_gradient()
-    assert abs(right - 1.6865) < 1e-3
+    right = paths_gradient()
+    assert abs(right - (-0.3898)) < 1e-3
     assert q.q1.feedback(right)[0] and q.q1.feedback(round(right, 2))[0]
     assert "sign" in q.q1.feedback(-right)[1]
-    assert "dL/dz1" in q.q1.feedback(right / 2.0)[1]  # forgot the factor x = 2
-    assert "w2 is missing" in q.q1.feedback(right / -1.5)[1]
-    assert "dL/dw2" in q.q1.feedback(right / 2.0 / -1.5 * 0.5)[1]
+    dz = right / 1.1  # p - y; the paths through units 1 and 2 carry v·a = 0.6 and 0.5, unit 3 (off) 1.5
+    assert "one path" in q.q1.feedback(dz * 0.6)[1] and "one path" in q.q1.feedback(dz * 0.5)[1]
+    assert "unit 3 is off" in q.q1.feedback(dz * 2.6)[1]
+    assert "dL/dz of the output" in q.q1.feedback(dz)[1]
     assert not q.q1.feedback(0.0)[0]
     assert q.q2.feedback(backward)[0]
     assert "reverse order" in q.q2.feedback(lambda H, Z, W, d: tuple(g[::-1] for g in backward(H, Z, W, d)))[1]
@@ -371,10 +386,12 @@ def test_multilayer_checkers():
         correct, message = q.q3.feedback(wrong)
         assert not correct and f"({wrong}) is not it" in message
     assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(2)[1]
-    assert q.q4.feedback(2)[0] and q.q4.feedback(2.0)[0]
-    assert "one straight line" in q.q4.feedback(1)[1]
-    assert "fewer can too" in q.q4.feedback(3)[1]
-    assert "whole number" in q.q4.feedback(2.5)[1]
+    solved = (np.array([[1.0, -1.0], [-1.0, 1.0]]), np.zeros(2), np.ones(2), -1.0)
+    assert q.q4.feedback(solved)[0] and q.q4.feedback([s.tolist() if hasattr(s, "tolist") else s for s in solved])[0]
+    assert "corners (-1, 1), (1, -1)" in q.q4.feedback((np.eye(2), np.zeros(2), np.ones(2), -5.0))[1]  # all class 0
+    assert "noisy XOR" in q.q4.feedback((solved[0], solved[1], solved[2], -1.9))[1]  # boundary hugs the corners
+    assert "shape (2, 2)" in q.q4.feedback((np.ones(2), np.zeros(2), np.ones(2), -1.0))[1]
+    assert "four parts" in q.q4.feedback(2)[1] and "still `...`" in q.q4.feedback((..., ..., ..., ...))[1]
     assert q.q5.feedback(count_parameters)[0]
     assert "not the biases" in q.q5.feedback(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:], strict=True)))[1]
     assert "any number of layers" in q.q5.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
@@ -383,13 +400,17 @@ def test_multilayer_checkers():
 def test_sgd_checkers():
     q = sgd_exercises
 
-    def right(n, b, epochs, seed):
+    def right(n, b, updates, seed):
         rng = np.random.default_rng(seed)
-        return [part for _ in range(epochs) for part in np.array_split(rng.permutation(n), range(b, n, b))]
+        batches = []
+        while len(batches) < updates:
+            order = rng.permutation(n)
+            batches += [order[i:i + b] for i in range(0, n - b + 1, b)]
+        return batches[:updates]
 
-    def same_every_epoch(n, b, epochs, seed):
-        return [part for _ in range(epochs)
-                for part in np.array_split(np.random.default_rng(seed).permutation(n), range(b, n, b))]
+    def same_every_epoch(n, b, updates, seed):
+        order = np.random.default_rng(seed).permutation(n)
+        return [order[i:i + b] for _ in range(updates) for i in range(0, n - b + 1, b)][:updates]
 
     assert q.q1.feedback(33)[0] and q.q1.feedback(33.0)[0]
     assert "drops the last" in q.q1.feedback(30)[1] and "one epoch" in q.q1.feedback(11)[1]
@@ -400,17 +421,23 @@ def test_sgd_checkers():
     assert "too large" in q.q2.feedback(spread_25 / 2)[1] and "still `...`" in q.q2.feedback(...)[1]
     assert q.q3.feedback("b")[0] and q.q3.feedback(" B ")[0]
     assert "same work" in q.q3.feedback("c")[1] and "biased" in q.q3.feedback("d")[1]
-    assert "coverage" in q.q3.feedback("a")[1] and "letters a, b, c or d" in q.q3.feedback("e")[1]
+    assert "coverage" in q.q3.feedback("a")[1] and "one of the letters" in q.q3.feedback("e")[1]
     assert q.q4.feedback(right)[0]
     assert "same order" in q.q4.feedback(same_every_epoch)[1]
-    assert "original order" in q.q4.feedback(lambda n, b, e, seed: [np.arange(n)[i:i + b] for _ in range(e)
-                                                                     for i in range(0, n, b)])[1]
-    assert "returned 5 batches" in q.q4.feedback(lambda n, b, e, seed: right(n, b, 1, seed))[1]
-    assert "batch sizes" in q.q4.feedback(lambda n, b, e, seed: [p for _ in range(e) for p in np.array_split(
-        np.random.default_rng(seed).permutation(n), -(-n // b))])[1]
+    assert "fixed pattern" in q.q4.feedback(lambda n, b, u, seed: [
+        np.arange(k * b, k * b + b) % n for k in range(u)])[1]  # sequential: no shuffle
+    assert "fixed pattern" in q.q4.feedback(lambda n, b, u, seed: [  # a seeded roll is not a shuffle
+        np.roll(np.arange(n), seed + 3)[i:i + b] for _ in range(u) for i in range(0, n - b + 1, b)][:u])[1]
+    assert "sizes" in q.q4.feedback(lambda n, b, u, seed: [  # keeps the smaller last batch
+        p for _ in range(u) for p in np.array_split(np.random.default_rng(seed).permutation(n), range(b, n, b))][:u])[1]
+    assert "flatten the epochs" in q.q4.feedback(lambda n, b, u, seed: [right(n, b, u, seed)])[1]
+    assert "need" in q.q4.feedback(lambda n, b, u, seed: right(n, b, u + 1, seed))[1]
+    assert "twice" in q.q4.feedback(lambda n, b, u, seed: [  # slices across the epoch boundary
+        p for p in np.array_split(np.concatenate([np.random.default_rng(seed + k).permutation(n) for k in range(u)]),
+                                  range(b, u * n, b))][:u])[1]
     unseeded = np.random.default_rng()
-    assert "same seed" in q.q4.feedback(lambda n, b, e, seed: [p for _ in range(e) for p in np.array_split(
-        unseeded.permutation(n), range(b, n, b))])[1]
+    assert "same seed" in q.q4.feedback(lambda n, b, u, seed: right(n, b, u, unseeded.integers(1000)))[1]
+    assert "seeds 0 and 1" in q.q4.feedback(lambda n, b, u, seed: right(n, b, u, 0))[1]
     assert "raised TypeError" in q.q4.feedback(lambda n, b, seed: right(n, b, 1, seed))[1]
 
 
@@ -425,27 +452,29 @@ def test_overfitting_checkers():
     fixed_cut = q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))
     assert "30, 10 and 10" in fixed_cut[1]
     assert "use `seed`" in q.q1.feedback(lambda n, seed: cut(np.random.default_rng(0).permutation(n), n))[1]
-    assert q.interpolation_error() < 1e-12  # degree 11 through 12 points: the true value
-    assert q.q2.feedback(0.0)[0] and q.q2.feedback(0.001)[0]
-    assert "noise floor is where the true wave" in q.q2.feedback(0.04)[1]
-    assert "how far" in q.q2.feedback(0.02)[1] and "above the floor" in q.q2.feedback(0.1)[1]
+    true = q.interpolation_val_error()
+    assert 1000 < true < 5000  # degree 11 through 12 points, judged on the 50 validation points
+    assert q.q2.feedback(true)[0] and q.q2.feedback(500)[0] and q.q2.feedback(10_000)[0]
+    assert "true wave scores" in q.q2.feedback(0.0)[1] and "true wave scores" in q.q2.feedback(0.04)[1]
+    assert "ten times too low" in q.q2.feedback(5)[1] and "ten times too high" in q.q2.feedback(1e5)[1]
     assert "negative" in q.q2.feedback(-0.01)[1]
     assert q.q3.feedback("c")[0] and q.q3.feedback(" (C) ")[0]
     for wrong in "abd":
         correct, message = q.q3.feedback(wrong)
         assert not correct and f"Not ({wrong})" in message
     assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(3)[1]
-    assert q.q4.feedback(lambda w, g, lr, d: w - lr * (g + d * w))[0]
-    assert q.q4.feedback(lambda w, g, lr, d: (1 - lr * d) * w - lr * g)[0]
-    assert "plain gradient step" in q.q4.feedback(lambda w, g, lr, d: w - lr * g)[1]
-    assert "away from zero" in q.q4.feedback(lambda w, g, lr, d: w - lr * g + lr * d * w)[1]
-    assert "scaled by the learning rate" in q.q4.feedback(lambda w, g, lr, d: w - lr * g - d * w)[1]
-    assert "shape" in q.q4.feedback(lambda w, g, lr, d: w[:2])[1]
-    assert "raised" in q.q4.feedback(lambda w, g: w)[1]
+    assert q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d) ** k)[0]
+    assert "does not add up" in q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d * k))[1]
+    assert "scaled by the learning rate" in q.q4.feedback(lambda w, lr, d, k: w * (1 - d) ** k)[1]
+    assert "weights grow" in q.q4.feedback(lambda w, lr, d, k: w * (1 + lr * d) ** k)[1]
+    assert not q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d))[0]  # one step only
+    assert "shape" in q.q4.feedback(lambda w, lr, d, k: w[:2])[1]
+    assert "raised" in q.q4.feedback(lambda w, lr: w)[1]
     want = 50 * (q.test_standard_error() / 0.005) ** 2
     assert q.q5.feedback(want)[0] and q.q5.feedback(round(want, -1))[0]
     assert "1/√n" in q.q5.feedback(50 * q.test_standard_error() / 0.005)[1]  # forgot the square
     assert "fewer points" in q.q5.feedback(20)[1] and not q.q5.feedback(5000)[0]
+    assert not q.q5.feedback(250)[0] and not q.q5.feedback(440)[0]  # 50 × (0.013 / 0.005)² is about 330
 
 
 def test_digits_checkers():
@@ -454,12 +483,12 @@ def test_digits_checkers():
     def good(m):
         return np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)
 
-    spread = np.sqrt(0.96 * 0.04 / 90)
-    assert q.q1.feedback(spread)[0] and q.q1.feedback(0.02)[0] and not q.q1.feedback(0.05)[0]
-    assert "square root" in q.q1.feedback(0.96 * 0.04 / 90)[1]
-    assert "one image is worth" in q.q1.feedback(1 / 90)[1]
-    assert "360 images" in q.q1.feedback(np.sqrt(0.96 * 0.04 / 360))[1]
-    assert "percent" in q.q1.feedback(2.1)[1]
+    one = np.sqrt(0.98 * 0.02 / 400)  # the standard error of one score
+    assert q.q1.feedback(np.sqrt(2) * one)[0] and q.q1.feedback(0.01)[0] and not q.q1.feedback(0.05)[0]
+    assert "wobble of one score" in q.q1.feedback(one)[1]
+    assert "variances add" in q.q1.feedback(2 * one)[1]
+    assert "square root" in q.q1.feedback(2 * 0.98 * 0.02 / 400)[1]
+    assert "percent" in q.q1.feedback(1.0 * 1.4)[1] and "positive" in q.q1.feedback(-0.01)[1]
     assert q.q2.feedback("b")[0] and q.q2.feedback(" B ")[0]
     assert "random sample" in q.q2.feedback("a")[1] and "0.3 points" in q.q2.feedback("c")[1]
     assert "validation set" in q.q2.feedback("d")[1] and "one of the letters" in q.q2.feedback("e")[1]
@@ -469,9 +498,28 @@ def test_digits_checkers():
     assert "images no decision" in q.q3.feedback({**right, "the accuracy written in the final report": "validation"})[1]
     assert "flatters" in q.q3.feedback({**right, "which digits to collect more examples of": "training"})[1]
     assert "no entry" in q.q3.feedback({})[1] and "not 'val'" in q.q3.feedback(dict.fromkeys(right, "val"))[1]
-    assert q.q4.feedback("c")[0] and "already seen" in q.q4.feedback("a")[1]
-    assert q.q5.feedback(good)[0]
-    assert "wrong way round" in q.q5.feedback(lambda m: good(m)[::-1])[1]
-    assert "on the diagonal" in q.q5.feedback(lambda m: np.unravel_index(np.argmax(m), m.shape))[1]
-    assert "most frequent" in q.q5.feedback(lambda m: (0, 1))[1]
-    assert "could not judge" not in q.q5.feedback(lambda m: np.where(m == m.max()))[1]
+    assert q.q2.feedback("b")[0] and "disagree" in q.q2.feedback("b")[1]  # the paired view
+    assert q.q4.feedback("c")[0] and "that one person" in q.q4.feedback("a")[1]
+    assert "independent coins" in q.q4.feedback("b")[1] and "independent images" in q.q4.feedback("d")[1]
+
+    def summed(ms):
+        return good(np.sum(ms, axis=0))
+
+    def symmetrised(ms):
+        total = np.sum(ms, axis=0)
+        return good(total + total.T)
+
+    assert q.q5.feedback(summed)[0]
+    assert "wrong way round" in q.q5.feedback(lambda ms: summed(ms)[::-1])[1]
+    assert "its reverse" in q.q5.feedback(symmetrised)[1]
+    assert "first matrix alone" in q.q5.feedback(lambda ms: good(ms[0]))[1]
+    assert "on the diagonal" in q.q5.feedback(lambda ms: np.unravel_index(np.argmax(np.sum(ms, axis=0)), (10, 10)))[1]
+    assert "most frequent" in q.q5.feedback(lambda ms: (0, 1))[1]
+    assert "could not judge" not in q.q5.feedback(lambda ms: np.where(ms[0] == ms[0].max()))[1]
+
+    def in_place(ms):  # wipes the diagonals of the matrices it is given: the checker must pass copies
+        for m in ms:
+            np.fill_diagonal(m, 0)
+        return good(np.sum(ms, axis=0))
+
+    assert q.q5.feedback(in_place)[0] and q.q5.feedback(summed)[0]
