@@ -1,8 +1,9 @@
 """Checked exercises for notebook 08, the digits capstone.
 
-q1 predict-then-run (the spread of an accuracy measured on few images), q2 explain (is a 1-point gap on
-360 images evidence?), q3 design (which set answers which question), q4 design (a test for a new writer),
-q5 a function checked on matrices not shown (the most common confusion).
+q1 predict-then-run (the gap between one network's scores on two independent test sets), q2 explain (is a 1-point gap on
+360 images evidence?), q3 design (which set answers which question), q4 design (how many writers to hold
+out, and why the image count overstates the precision), q5 a function checked on lists of matrices not
+shown (the most common confusion summed over seeds).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from helpers.exercises import Exercise, NotYet, as_number, call
 
-P, N = 0.96, 90  # q1: an accuracy of 96% measured on 90 images
+P, N = 0.98, 400  # q1: an accuracy of 98% measured on two test sets of 400 images each
 SETS = ("training", "validation", "test")
 PROTOCOL = {
     "the number of hidden units": "validation",
@@ -36,20 +37,26 @@ def _choice(answer: Any, options: str) -> str:
 
 def _check_spread(answer: Any) -> str:
     guess = as_number(answer, "my_prediction")
-    truth = math.sqrt(P * (1 - P) / N)
+    one = math.sqrt(P * (1 - P) / N)  # the standard error of one score
+    truth = math.sqrt(2) * one  # the gap between two independent scores
     if guess > 1:
-        raise NotYet("give the spread as a fraction of 1 (0.05 means 5 points), not in percent.")
-    if math.isclose(guess, P * (1 - P) / N, rel_tol=0.2):
-        raise NotYet("that is the variance p(1 − p)/n; the spread (standard deviation) is its square root.")
-    if math.isclose(guess, math.sqrt(P * (1 - P) / 360), rel_tol=0.05):
-        raise NotYet("that is the spread on 360 images; with a quarter as many images the spread is larger.")
-    if math.isclose(guess, 1 / N, rel_tol=0.2):
-        raise NotYet("1/n is what one image is worth. Chance moves the count by several images, not one:"
-                     " use sqrt(p(1 − p)/n).")
-    if not math.isclose(guess, truth, rel_tol=0.2):
-        raise NotYet(f"{guess:.3g} is not within 20% of the spread. Put p = {P} and n = {N} in sqrt(p(1 − p)/n).")
-    return (f"sqrt({P} × {1 - P:.2f} / {N}) ≈ {truth:.3f}, about {truth * 100:.0f} points. Now run the next cell and"
-            " see chance do it.")
+        raise NotYet("give the spread as a fraction of 1 (0.01 means 1 point), not in percent.")
+    if guess <= 0:
+        raise NotYet("a spread (standard deviation) is positive: chance moves the two scores apart.")
+    if any(math.isclose(guess, v, rel_tol=0.2) for v in (P * (1 - P) / N, 2 * P * (1 - P) / N)):
+        raise NotYet("that is a variance; the spread (standard deviation) is its square root.")
+    if math.isclose(guess, one, rel_tol=0.1):
+        raise NotYet("that is the wobble of one score. The gap between two independent scores carries the wobbles"
+                     " of both.")
+    if math.isclose(guess, 2 * one, rel_tol=0.1):
+        raise NotYet("two wobbles, but they do not simply add up: they point the same way only sometimes. For"
+                     " independent quantities the variances add, not the standard deviations.")
+    if not math.isclose(guess, truth, rel_tol=0.15):
+        raise NotYet(f"{guess:.3g} is not within 15% of the spread of the gap. Start from one score's standard"
+                     f" error with p = {P} and n = {N}.")
+    return (f"Each score wobbles by sqrt({P} × {1 - P:.2f} / {N}) ≈ {one:.4f}; the variances of the two add, so"
+            f" the gap wobbles by sqrt(2) × {one:.4f} ≈ {truth:.4f}, about {truth * 100:.0f} point. Now run the"
+            " next cell and see chance do it.")
 
 
 def _check_gap(answer: Any) -> str:
@@ -64,8 +71,10 @@ def _check_gap(answer: Any) -> str:
     }
     if letter in wrong:
         raise NotYet(f"({letter}) is not it: {wrong[letter]}")
-    return ("Each score has a standard error near 1 point, so a 1-point gap is within chance. Repeat over several"
-            " splits and initialisations and look at the paired differences, as section 6 does.")
+    return ("Each score has a standard error near 1 point, so a 1-point gap is within chance. On the same images,"
+            " though, what decides is only the images where the two networks disagree: a gap of 4 could be 4"
+            " against 0 or 20 against 16, and only the first would be convincing. Repeat over several splits and"
+            " initialisations and look at the paired differences, as section 7 does.")
 
 
 def _check_protocol(answer: Any) -> str:
@@ -101,53 +110,85 @@ def _check_protocol(answer: Any) -> str:
 def _check_writers(answer: Any) -> str:
     letter = _choice(answer, "abcd")
     wrong = {
-        "a": "a random split by image puts every writer's images in training and in test, so the test measures"
-        " handwriting the network has already seen.",
-        "b": "a bigger test set shrinks the standard error, but its writers are still in the training set.",
-        "d": "more epochs change the network, not what the test measures.",
+        "a": "one writer's score says how well the network reads that one person. Writers differ: a new writer"
+        " may be much easier or harder, and a single held-out writer cannot show by how much.",
+        "b": "many images, but from only 6 people, and training loses almost half its writers. The images of one"
+        " writer are right or wrong together (an unusual hand trips the network on many of them), so they are"
+        " not independent coins, and sqrt(p(1 − p)/n) is too optimistic.",
+        "d": "the formula assumes independent images. If the network struggles with a hand, it misses many of that"
+        " writer's digits at once: with few writers, the writers, not the images, set the uncertainty.",
     }
     if letter in wrong:
         raise NotYet(f"({letter}) is not it: {wrong[letter]}")
-    return ("Hold out whole writers: the test then measures handwriting the network has never seen, which is the"
-            " question. (The UCI data did exactly this: 30 writers for training, 13 others for the test.)")
+    return ("Hold out writers in turns (cross-validation by writer): every writer is tested once by a network that"
+            " never saw their hand, and the spread of the per-writer scores shows how much writers differ. With"
+            " only 13 writers that spread, not the image count, limits how precise a claim about a new writer"
+            " can be.")
+
+
+def _summed_cases() -> list[tuple[list[np.ndarray], tuple[int, int]]]:
+    """Lists of confusion matrices whose summed top mistake differs from the tempting shortcuts."""
+    rng = np.random.default_rng(8)
+
+    def blank(size: int, count: int) -> list[np.ndarray]:
+        return [np.diag(rng.integers(25, 40, size)).astype(int) for _ in range(count)]
+
+    first = blank(10, 4)  # (7, 2) is the top in total; matrix 0 alone says (3, 5); (4, 9) + (9, 4) tempts a sum
+    for matrix, count in zip(first, (2, 2, 1, 1), strict=True):
+        matrix[7, 2] = count
+    first[0][3, 5] = 5
+    first[1][4, 9], first[2][4, 9], first[2][9, 4], first[3][9, 4] = 2, 2, 2, 2
+    second = blank(4, 3)  # (1, 3) in total 5, the reverse 3
+    for matrix, (forward, back) in zip(second, ((2, 1), (2, 1), (1, 1)), strict=True):
+        matrix[1, 3], matrix[3, 1] = forward, back
+    second[2][0, 2] = 2
+    third = blank(10, 1)  # a list of one matrix
+    third[0][0, 6], third[0][6, 0], third[0][5, 3] = 4, 1, 2
+    return [(first, (7, 2)), (second, (1, 3)), (third, (0, 6))]
+
+
+def _off_diagonal_top(matrix: np.ndarray) -> tuple[int, int]:
+    m = np.array(matrix)
+    np.fill_diagonal(m, 0)
+    row, col = np.unravel_index(np.argmax(m), m.shape)
+    return int(row), int(col)
 
 
 def _check_top_confusion(function: Any) -> str:
-    rng = np.random.default_rng(8)
-    cases = []
-    for size, (true, guess) in ((4, (1, 3)), (10, (7, 2)), (10, (4, 9))):
-        matrix = np.diag(rng.integers(25, 40, size)).astype(int)
-        for _ in range(6):  # a few smaller mistakes elsewhere
-            r, c = rng.integers(0, size, 2)
-            if r != c:
-                matrix[r, c] = rng.integers(1, 3)
-        matrix[true, guess] = 5
-        matrix[guess, true] = 3  # the reverse mistake, less often
-        cases.append((matrix, (true, guess)))
-    for matrix, want in cases:
-        got = call(function, matrix.copy(), what="top_confusion(matrix)")
+    for matrices, want in _summed_cases():
+        got = call(function, [m.copy() for m in matrices], what="top_confusion(matrices)")
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise NotYet(f"top_confusion should return a pair (true digit, predicted digit), but it returned {got!r}.")
         try:
             pair = tuple(int(np.asarray(v).ravel()[0]) for v in got)
         except (TypeError, ValueError, IndexError):
             raise NotYet(f"top_confusion should return two whole numbers, but it returned {got!r}.") from None
+        if pair == want:
+            continue
+        total = np.sum(matrices, axis=0)
         if pair[0] == pair[1]:
             raise NotYet(f"{pair} is on the diagonal: those are right answers. Look only off the diagonal.")
         if pair == want[::-1]:
             raise NotYet("rows are the true digits and columns the predictions: your pair is the wrong way round.")
-        if pair != want:
-            raise NotYet(f"on a {len(matrix)} × {len(matrix)} test matrix, {pair} is not its most frequent mistake.")
-    return "The largest count off the diagonal is the most common mistake (checked on three matrices)."
+        if pair in (_off_diagonal_top(total + total.T), _off_diagonal_top(total + total.T)[::-1]):
+            raise NotYet(f"{pair} is the top only when each mistake is added to its reverse (matrix + matrix.T)."
+                         " A 4 read as a 9 and a 9 read as a 4 are different mistakes: count one direction.")
+        if len(matrices) > 1 and pair == _off_diagonal_top(matrices[0]):
+            raise NotYet(f"{pair} is the top mistake of the first matrix alone. Add all the matrices up first.")
+        raise NotYet(f"on a list of {len(matrices)} test matrices, {pair} is not the most frequent mistake in total.")
+    return ("Summed over the seeds, the largest count off the diagonal is the most common mistake (checked on"
+            " three lists of matrices). Now try top_confusion(seed_confusions).")
 
 
 q1 = Exercise(
-    "Predict the spread of an accuracy",
+    "Predict the gap between two test scores",
     _check_spread,
-    ("Each image is right or wrong like a biased coin; the accuracy is the mean of n such coins.",
-     "The standard deviation of a mean of n coins that land 'right' with probability p is sqrt(p(1 − p)/n)."
-     " Here p = 0.96 and n = 90; give a fraction such as 0.05."),
-    f"my_prediction = np.sqrt({P} * (1 - {P}) / {N})",
+    ("Each score wobbles by its standard error sqrt(p(1 − p)/n). When you subtract two independent wobbles,"
+     " what adds up: the standard deviations, or the variances?",
+     "Variances of independent quantities add: the gap's variance is p(1 − p)/n + p(1 − p)/n, so its standard"
+     " deviation is sqrt(2) times one standard error. Here p = 0.98 and n = 400; give a fraction such as"
+     " 0.01."),
+    f"my_prediction = np.sqrt(2 * {P} * (1 - {P}) / {N})",
 )
 q2 = Exercise(
     "Is a 1-point gap evidence?",
@@ -168,19 +209,23 @@ q3 = Exercise(
     + "}",
 )
 q4 = Exercise(
-    "A test for a new writer",
+    "How many writers to hold out",
     _check_writers,
-    ("What do the test images share with the training images in this notebook's split?",
-     "To measure something new to the network, the test must contain nothing of it in training: here, no"
-     " image of a test writer."),
+    ("If the network misreads one digit of a writer with an unusual hand, is their next digit an independent"
+     " coin?",
+     "Images of one writer tend to be right or wrong together, so the number of independent samples is nearer"
+     " the number of writers than the number of images. Which plan tests every writer, and does not trust"
+     " sqrt(p(1 − p)/n) with n = images?"),
     'answer = "c"',
 )
 q5 = Exercise(
     "The most common mistake",
     _check_top_confusion,
-    ("Right answers lie on the diagonal; mistakes everywhere else. Find the largest count off the diagonal.",
-     "Copy the matrix (np.array(matrix)), set its diagonal to zero with np.fill_diagonal, then find the row and"
-     " column of its largest entry: np.unravel_index(np.argmax(m), m.shape)."),
-    "def top_confusion(matrix):\n    m = np.array(matrix)\n    np.fill_diagonal(m, 0)\n"
-    "    row, col = np.unravel_index(np.argmax(m), m.shape)\n    return int(row), int(col)",
+    ("Add the matrices into one total first; then right answers lie on its diagonal and mistakes everywhere"
+     " else.",
+     "total = np.sum(matrices, axis=0) makes a new array (your matrices stay as they were); set its diagonal to"
+     " zero with np.fill_diagonal(total, 0), then find the row and column of its largest entry:"
+     " np.unravel_index(np.argmax(total), total.shape)."),
+    "def top_confusion(matrices):\n    total = np.sum(matrices, axis=0)\n    np.fill_diagonal(total, 0)\n"
+    "    row, col = np.unravel_index(np.argmax(total), total.shape)\n    return int(row), int(col)",
 )
