@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.exercises import Exercise, NotYet, as_number, call
+from helpers.exercises import Exercise, NotYet, as_number, call, choose
 
 P, N = 0.98, 400  # q1: an accuracy of 98% measured on two test sets of 400 images each
 SETS = ("training", "validation", "test")
@@ -23,16 +23,6 @@ PROTOCOL = {
     "which digits to collect more examples of": "validation",
     "the accuracy written in the final report": "test",
 }
-
-
-def _choice(answer: Any, options: str) -> str:
-    if answer is Ellipsis or answer is None:
-        still = "`...`" if answer is Ellipsis else "None"
-        raise NotYet(f"answer is still {still}: set it to one letter, such as \"a\".")
-    if not isinstance(answer, str) or answer.strip().lower() not in options:
-        letters = ", ".join(repr(o) for o in options)
-        raise NotYet(f"answer should be one of the letters {letters}, but it is {answer!r}.")
-    return answer.strip().lower()
 
 
 def _check_spread(answer: Any) -> str:
@@ -60,7 +50,6 @@ def _check_spread(answer: Any) -> str:
 
 
 def _check_gap(answer: Any) -> str:
-    letter = _choice(answer, "abcd")
     wrong = {
         "a": "the validation images were not trained on, but they are still a random sample of 360: a different"
         " sample would give both models different scores.",
@@ -69,8 +58,7 @@ def _check_gap(answer: Any) -> str:
         "d": "the test set must not choose between models (that would make it one more validation set); and one"
         " test set has the same 1-point uncertainty.",
     }
-    if letter in wrong:
-        raise NotYet(f"({letter}) is not it: {wrong[letter]}")
+    choose(answer, "b", wrong)
     return ("Each score has a standard error near 1 point, so a 1-point gap is within chance. On the same images,"
             " though, what decides is only the images where the two networks disagree: a gap of 4 could be 4"
             " against 0 or 20 against 16, and only the first would be convincing. Repeat over several splits and"
@@ -108,7 +96,6 @@ def _check_protocol(answer: Any) -> str:
 
 
 def _check_writers(answer: Any) -> str:
-    letter = _choice(answer, "abcd")
     wrong = {
         "a": "one writer's score says how well the network reads that one person. Writers differ: a new writer"
         " may be much easier or harder, and a single held-out writer cannot show by how much.",
@@ -118,8 +105,7 @@ def _check_writers(answer: Any) -> str:
         "d": "the formula assumes independent images. If the network struggles with a hand, it misses many of that"
         " writer's digits at once: with few writers, the writers, not the images, set the uncertainty.",
     }
-    if letter in wrong:
-        raise NotYet(f"({letter}) is not it: {wrong[letter]}")
+    choose(answer, "c", wrong)
     return ("Hold out writers in turns (cross-validation by writer): every writer is tested once by a network that"
             " never saw their hand, and the spread of the per-writer scores shows how much writers differ. With"
             " only 13 writers that spread, not the image count, limits how precise a claim about a new writer"

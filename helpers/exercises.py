@@ -85,6 +85,8 @@ def as_pair(value: Any, what: str) -> tuple[float, float]:
 
 def as_letter(value: Any, letters: str, what: str = "answer") -> str:
     """`value` as one of `letters` (a multiple-choice answer such as "b", " B " or "(b)"), or NotYet."""
+    if value is Ellipsis:
+        raise NotYet(f'{what} is still `...`: set it to one letter in quotes, such as "{letters[0]}".')
     _reject_placeholder(value, what)
     letter = value.strip().strip("()").strip().lower() if isinstance(value, str) else None
     if letter is None or len(letter) != 1 or letter not in letters:
