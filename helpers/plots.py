@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
 import numpy as np
@@ -103,11 +103,13 @@ def loss_grid(loss: Callable[[float, float], float], first: np.ndarray, second: 
 
 def draw_contours(
     ax: Axes, first: np.ndarray, second: np.ndarray, losses: np.ndarray, labels: tuple[str, str],
-    minimum: tuple[float, float] | None = None, colorbar: bool = True,
+    minimum: tuple[float, float] | None = None, colorbar: bool = True, levels: Sequence[float] | None = None,
 ) -> mpl.contour.QuadContourSet:
     """A loss map: filled contours on log-spaced levels (so both the valley floor and the walls show),
     labelled axes, a colour bar (unless `colorbar=False`, e.g. for panels sharing one: pass the returned
-    contours to `fig.colorbar`), and the minimum marked with a star."""
+    contours to `fig.colorbar`), and the minimum marked with a star. `levels` (optional, increasing, e.g.
+    round numbers 0.1, 0.3, 1, ...) replaces the 16 log-spaced levels; losses outside them take the end
+    colours."""
     first, second = finite_array("first", first, ndim=1), finite_array("second", second, ndim=1)
     losses = finite_array("losses", losses, ndim=2)
     if losses.shape != (len(second), len(first)):
@@ -116,11 +118,18 @@ def draw_contours(
     low = max(float(losses.min()), 1e-3)
     high = max(float(losses.max()), 10 * low)  # a flat map still needs increasing levels
     losses = np.maximum(losses, low)  # a perfect fit has loss 0, which a log scale cannot show
-    levels = np.geomspace(low, high, 16)
-    filled = ax.contourf(first, second, losses, levels=levels, norm=mpl.colors.LogNorm(), cmap="viridis")
+    round_levels = levels is not None
+    if round_levels:
+        levels = finite_array("levels", levels, ndim=1)
+        if len(levels) < 2 or np.any(np.diff(levels) <= 0) or levels[0] <= 0:
+            raise ValueError("levels must be at least two increasing positive numbers")
+    else:
+        levels = np.geomspace(low, high, 16)
+    filled = ax.contourf(first, second, losses, levels=levels, norm=mpl.colors.LogNorm(), cmap="viridis",
+                         **({"extend": "both"} if round_levels else {}))
     ax.contour(first, second, losses, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
     if colorbar:
-        ax.figure.colorbar(filled, ax=ax, label="loss", format="%.3g")
+        ax.figure.colorbar(filled, ax=ax, label="loss", format="%g" if round_levels else "%.3g")
     if minimum is not None:
         ax.plot(*minimum, marker="*", ms=14, color=PALETTE["yellow"], mec="black", ls="none", label="minimum")
     ax.set(xlabel=labels[0], ylabel=labels[1])
@@ -161,24 +170,44 @@ def draw_probability(
     return image
 
 
-def draw_chain(ax: Axes, nodes: list[str], values: list[float], gradients: list[float], local: list[str]) -> None:
-    """A computational graph drawn as a chain: one box per node, the forward value above it, the gradient of
-    the loss with respect to it below, and each edge labelled with its local derivative (`local[i]` sits on
-    the edge from node i to node i + 1)."""
-    if not (len(nodes) == len(values) == len(gradients) == len(local) + 1):
-        raise ValueError("need one value and one gradient per node, and one local derivative per edge")
-    ax.set(xlim=(-0.6, len(nodes) - 0.4), ylim=(-0.85, 0.85))
+def draw_graph(
+    ax: Axes,
+    nodes: dict[str, tuple[float, float, float, float]],
+    edges: Sequence[tuple[str, str, str]],
+) -> None:
+    """A computational graph in the style of micrograd: one box per value, showing the value from the forward
+    pass (blue) and the gradient of the loss with respect to it (vermillion).
+
+    `nodes[name] = (x, y, value, gradient)` places a box; `name` may be LaTeX. `edges` lists
+    `(from, to, label)`: an arrow from an input of a step to its output, labelled with the local derivative
+    d(to)/d(from).
+    """
+    if not nodes:
+        raise ValueError("nodes must not be empty")
+    for name, spec in nodes.items():
+        if len(spec) != 4 or not all(np.isfinite(float(number)) for number in spec):
+            raise ValueError(f"node {name!r} needs four finite numbers (x, y, value, gradient), got {spec!r}")
+    for source, target, _ in edges:
+        if source not in nodes or target not in nodes:
+            raise ValueError(f"edge {source!r} -> {target!r} names a node that is not in nodes")
+    half_width, half_height = 0.5, 0.42
+    for name, (x, y, value, gradient) in nodes.items():
+        ax.add_patch(mpl.patches.FancyBboxPatch((x - half_width, y - half_height), 2 * half_width, 2 * half_height,
+                                                boxstyle="round,pad=0.02", fc="white", ec="black", lw=1.2))
+        ax.text(x, y + 0.2, name, ha="center", va="center", fontsize=13)
+        ax.text(x, y - 0.05, f"value {value:.3f}", ha="center", va="center", color=PALETTE["blue"], fontsize=9)
+        ax.text(x, y - 0.25, f"grad {gradient:.3f}", ha="center", va="center", color=PALETTE["vermillion"],
+                fontsize=9)
+    for source, target, label in edges:
+        (x0, y0, *_), (x1, y1, *_) = nodes[source], nodes[target]
+        start, end = (x0 + half_width, y0), (x1 - half_width, y1 + 0.2 * np.sign(y0 - y1))  # inputs stay apart
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "lw": 1.2, "shrinkA": 2, "shrinkB": 2})
+        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, label, ha="center", va="center", fontsize=9,
+                bbox={"fc": "white", "ec": "none", "pad": 1})
+    xs = [x for x, *_ in nodes.values()]
+    ys = [y for _, y, *_ in nodes.values()]
+    ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.55, max(ys) + 0.55), aspect="equal")
     ax.axis("off")
-    for i, (name, value, gradient) in enumerate(zip(nodes, values, gradients, strict=True)):
-        ax.text(i, 0, name, ha="center", va="center", fontsize=13,
-                bbox={"boxstyle": "round", "fc": "white", "ec": PALETTE["blue"], "lw": 1.5})
-        ax.text(i, 0.55, f"{value:.3f}", ha="center", va="center", color=PALETTE["blue"], fontsize=11)
-        ax.text(i, -0.55, f"{gradient:.3f}", ha="center", va="center", color=PALETTE["vermillion"], fontsize=11)
-    for i, label in enumerate(local):
-        ax.annotate("", xy=(i + 0.72, 0), xytext=(i + 0.28, 0), arrowprops={"arrowstyle": "->", "lw": 1.2})
-        ax.text(i + 0.5, 0.2, label, ha="center", va="bottom", fontsize=9)
-    ax.text(-0.55, 0.55, "forward", ha="left", va="center", color=PALETTE["blue"], fontsize=9, style="italic")
-    ax.text(-0.55, -0.55, "dL/d·", ha="left", va="center", color=PALETTE["vermillion"], fontsize=9, style="italic")
 
 
 def plain_log_ticks(ax: Axes, axis: str = "both") -> None:

@@ -403,11 +403,16 @@ def boundary_explorer(
     accuracies: Mapping[tuple[int, str], float],
     start: tuple[int, str] | None = None,
     title: str = "Hidden units and the decision boundary",
+    others: Mapping[tuple[int, str], Sequence[np.ndarray]] | None = None,
+    summary: Mapping[tuple[int, str], str] | None = None,
 ) -> LiveFigure:
     """A hidden-units slider and an activation choice over networks trained beforehand.
 
     `maps[(units, activation)]` is the probability of class 1 on the grid (xs, ys) for a network trained
     with that setting; moving a control only swaps pictures (no training), so it answers at once.
+    `others[key]` (optional) holds the maps of further runs of the same setting (other seeds): their
+    boundaries are drawn in grey, so a lucky or unlucky run can be seen against the rest; `summary[key]`
+    (optional) is a line added under the title, e.g. how many of the runs succeeded.
     """
     import contourpy
 
@@ -422,6 +427,8 @@ def boundary_explorer(
     if first not in maps:
         raise ValueError(f"start {first} is not one of the trained settings")
     boundaries = {key: contourpy.contour_generator(xs, ys, p).lines(0.5) for key, p in maps.items()}
+    grey_lines = {key: [line for p in (others or {}).get(key, ()) for line in
+                        contourpy.contour_generator(xs, ys, np.asarray(p, dtype=float)).lines(0.5)] for key in maps}
     controls = {
         "units": widgets.SelectionSlider(options=units, value=first[0], description="hidden units",
                                          continuous_update=True, style={"description_width": "initial"},
@@ -434,6 +441,10 @@ def boundary_explorer(
     plots.draw_classes(ax, X, y)
     points = tuple(ax.collections)  # redrawn over the background image on every move, so they stay on top
     boundary = LineCollection([], colors="black", linewidths=2, label="boundary (p = 0.5)")
+    grey = LineCollection([], colors="0.4", linewidths=0.8,
+                          alpha=0.7, label="other starts")
+    if others:
+        ax.add_collection(grey, autolim=False)
     ax.add_collection(boundary, autolim=False)
     ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]))
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=9, frameon=False)
@@ -445,11 +456,15 @@ def boundary_explorer(
             return f"No network was trained with {units} hidden units and {activation}."
         image.set_data(maps[key])
         boundary.set_segments(boundaries[key])
+        grey.set_segments(grey_lines[key])
         plural = "s" if units != 1 else ""
-        headline.set_text(f"{units} hidden unit{plural}, {activation}: accuracy {accuracies[key]:.0%}")
+        note = f"\n{summary[key]}" if summary and key in summary else ""
+        headline.set_text(f"{units} hidden unit{plural}, {activation}: accuracy {accuracies[key]:.0%}{note}")
         return f"{units} hidden {activation} unit{plural}: training accuracy {accuracies[key]:.1%}"
 
-    live = LiveFigure(fig, update, controls, animated=(image, *points, boundary, legend, headline), title=title)
+    animated = (image, grey, *points, boundary, legend, headline) if others else (image, *points, boundary, legend,
+                                                                                   headline)
+    live = LiveFigure(fig, update, controls, animated=animated, title=title)
     live.prerender({"units": u, "activation": a} for u, a in maps)  # about 60 ms each; then moves draw nothing
     return live
 
@@ -461,9 +476,12 @@ def batch_size_explorer(
     minimum: tuple[float, float] | None = None,
     seconds: Mapping[int, float] | None = None,
     title: str = "Batch size: noise against cost",
+    floor: float | None = None,
+    levels: Sequence[float] | None = None,
 ) -> LiveFigure:
     """A batch-size slider over finished SGD runs: the path on the loss map, the loss per example seen, and
-    (if `seconds[batch_size]` gives the measured time of an epoch) the cost of an epoch.
+    (if `seconds[batch_size]` gives the time of an epoch, measured or from a cost model) the cost of an epoch.
+    `floor` (optional) draws the lowest possible loss as a dashed line; `levels` gives the map round levels.
 
     Every run's path and loss curve stay drawn in light grey, so the chosen one (in colour) is always seen
     against all the others. `runs[batch_size] = (path, losses)` holds the parameters after every update
@@ -481,7 +499,7 @@ def batch_size_explorer(
                                       layout=widgets.Layout(width="420px"))
     fig, axes = plots.live_figure(ncols=3 if seconds else 2, size=(14, 3.8) if seconds else (10.5, 3.8))
     map_ax, loss_ax = axes[:2]
-    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum)
+    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum, levels=levels)
     map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path of every update")
     most = max((len(runs[s][1]) - 1) * s for s in sizes)
     loss_ax.set(xscale="log", yscale="log", xlim=(1, most), xlabel="examples seen (log scale)",
@@ -491,18 +509,23 @@ def batch_size_explorer(
     for size in sizes:  # every run in grey, drawn once into the background
         trajectory, losses = runs[size]
         map_ax.plot(trajectory[:, 0], trajectory[:, 1], "-", color="lightgrey", lw=0.6, alpha=0.7)
-        loss_ax.plot(np.maximum(np.arange(len(losses)) * size, 1), losses, color="darkgrey", lw=0.8)
+        loss_ax.plot(np.maximum(np.arange(len(losses)) * size, 1), losses, color="darkgrey", lw=0.8,
+                     drawstyle="steps-post")  # flat until the first update: nothing changes before it
     (path,) = map_ax.plot([], [], "-", color="white", lw=1.0)
-    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2)
+    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, drawstyle="steps-post")
+    if floor is not None:
+        loss_ax.axhline(floor, color="black", ls="--", lw=1, label="lowest possible loss")
     loss_ax.plot([], [], color="darkgrey", lw=0.8, label="every batch size")
     loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="the chosen one")
-    loss_ax.legend(loc="upper right")
+    loss_ax.legend(loc="lower left", fontsize="small")
     animated: tuple[Artist, ...] = (path, curve)
     if seconds:
         cost_ax = axes[2]
         cost_ax.bar(range(len(sizes)), [1000 * seconds[s] for s in sizes], color="lightgrey")
         cost_ax.set(xticks=range(len(sizes)), xticklabels=sizes, yscale="log", xlabel="batch size",
-                    ylabel="ms per epoch (measured)", title="cost of an epoch")
+                    ylabel="ms per epoch (log scale)", title="cost of an epoch")
+        cost_ax.tick_params(axis="x", labelrotation=45)
+        plots.plain_log_ticks(cost_ax, "y")
         (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["blue"])
         animated += (highlight,)
 
@@ -532,6 +555,7 @@ def capacity_explorer(
     sizes: Sequence[int] = (10, 15, 20, 30, 50, 100, 200),
     title: str = "Capacity and data",
     noise_floor: float | None = None,
+    size: int | None = None,
 ) -> LiveFigure:
     """Polynomial degree (capacity) and training-set size sliders: the fit, and both errors.
 
@@ -539,18 +563,22 @@ def capacity_explorer(
     the first time it is shown (well under a millisecond) and remembered, and the right panel shows training
     and validation error for every degree, with the noise floor (the error of the truth itself) as a line
     when it is given. A degree of `size` or more cannot be fitted to `size` points: the explorer fits degree
-    `size - 1` (a curve through every point) and says so in words. Errors beyond the log axis are drawn on
-    its edge as open markers, and the figure says so.
+    `size - 1` (a curve through every point) and says so in words; the right panel stays empty for those
+    degrees (nothing was fitted there). Errors beyond the log axis are drawn on its edge as open markers, and
+    the figure says so. `size` is the training size the explorer opens at (the first of `sizes` by default).
     """
     x_pool, y_pool = _check_xy(x_pool, y_pool)
     x_val, y_val = _check_xy(x_val, y_val)
     if max(sizes) > len(x_pool):
         raise ValueError(f"the largest training size ({max(sizes)}) is more than the pool ({len(x_pool)} points)")
     degrees = np.arange(max_degree + 1)
+    if size is not None and size not in sizes:
+        raise ValueError(f"size={size} is not one of the sizes offered, {list(sizes)}")
     controls = {
         "degree": widgets.IntSlider(value=3, min=0, max=max_degree, description="degree", continuous_update=True,
                                     layout=widgets.Layout(width="420px")),
-        "size": widgets.SelectionSlider(options=list(sizes), value=sizes[0], description="training points",
+        "size": widgets.SelectionSlider(options=list(sizes), value=sizes[0] if size is None else size,
+                                        description="training points",
                                         continuous_update=True, style={"description_width": "initial"},
                                         layout=widgets.Layout(width="420px")),
     }
@@ -587,14 +615,15 @@ def capacity_explorer(
 
     def update(degree: int, size: int) -> str:
         model, train, val = errors(degree, size)
-        table = np.array([errors(d, size)[1:] for d in degrees])
+        fittable = degrees[degrees < size]  # higher degrees cannot be fitted to `size` points: left empty
+        table = np.array([errors(d, size)[1:] for d in fittable])
         dots.set_offsets(np.column_stack([x_pool[:size], y_pool[:size]]))
         curve.set_ydata(model(grid))
         shown = np.clip(table, low, high)
-        train_line.set_ydata(shown[:, 0])
-        val_line.set_ydata(shown[:, 1])
+        train_line.set_data(fittable, shown[:, 0])
+        val_line.set_data(fittable, shown[:, 1])
         outside = (table < low) | (table > high)
-        off_scale.set_data(np.tile(degrees[:, None], 2)[outside], shown[outside])
+        off_scale.set_data(np.tile(fittable[:, None], 2)[outside], shown[outside])
         marker.set_xdata([degree, degree])
         fitted_degree = min(degree, size - 1)
         headline.set_text(f"degree {fitted_degree}" + (f" (asked for {degree})" if degree >= size else "")

@@ -250,7 +250,11 @@ def test_capacity_explorer_fits_and_reports_both_errors():
     assert "needs at least 15 points: with 10" in live.status_text and live.error is None
     assert "degree 9 is what is shown" in live.status_text
     off_scale = [line for line in live.fig.axes[1].lines if line.get_label().startswith("off the scale")][0]
-    assert len(off_scale.get_xdata()) >= 6  # degrees 9 to 14 fit 10 points exactly: drawn on the bottom edge
+    assert 9 in off_scale.get_xdata()  # degree 9 fits 10 points exactly: its training error is on the bottom edge
+    train_line = [line for line in live.fig.axes[1].lines if line.get_label() == "training error"][0]
+    assert max(train_line.get_xdata()) == 9  # degrees 10 to 14 cannot be fitted to 10 points: left empty
+    opened = widgets.capacity_explorer(x[:100], y[:100], x[100:], y[100:], truth=wave, sizes=[10, 50], size=50)
+    assert "50 training points" in opened.status_text
     floored = widgets.capacity_explorer(x[:100], y[:100], x[100:], y[100:], truth=wave, sizes=[10], noise_floor=0.04)
     assert "noise floor 0.04" in floored.status_text
     assert any(line.get_label() == "noise floor 0.04" for line in floored.fig.axes[1].lines)
@@ -272,6 +276,15 @@ def test_boundary_explorer_swaps_prerendered_pictures():
     assert live.image.value == live._cache[(("units", 2), ("activation", "relu"))][0]
     with pytest.raises(ValueError, match="same, non-empty set"):
         widgets.boundary_explorer(X, y, xs, ys, maps, {(1, "relu"): 0.5})
+    others = {key: [1 - p, p.T] for key, p in maps.items()}  # two more runs per setting, drawn in grey
+    summary = {(1, "relu"): "0 of 3 starts enclose the disc", (2, "relu"): "3 of 3 starts enclose the disc"}
+    grey = widgets.boundary_explorer(X, y, xs, ys, maps, {(1, "relu"): 0.5, (2, "relu"): 0.9}, others=others,
+                                     summary=summary)
+    grey.set(units=2)
+    ax = grey.fig.axes[0]
+    assert "3 of 3 starts" in ax.get_title()
+    grey_lines = [c for c in ax.collections if c.get_label() == "other starts"]
+    assert len(grey_lines) == 1 and len(grey_lines[0].get_segments()) >= 2
 
 
 def test_loss_curve_grows_in_place_and_leaves_the_final_picture():
