@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from helpers.data import wavy
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call, expect_close
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose, expect_close
 
 X, Y = wavy(n=300, noise=0.2, seed=0)
 NOISE_FLOOR = 0.2**2  # the data's noise variance: the error of the true wave itself, on average
@@ -61,28 +61,21 @@ def _check_prediction(answer: Any) -> str:
             "point, noise included, and swings wildly between them to do it.")
 
 
-REMEDY_FEEDBACK = {
-    "a": ("Not (a): early stopping keeps the epoch with the lowest validation loss, but the losses are flat, so "
+WHY_NOT_REMEDY = {
+    "a": ("early stopping keeps the epoch with the lowest validation loss, but the losses are flat, so "
           "every late epoch is as good as any other: stopping earlier cannot lower them."),
-    "b": ("Not (b): weight decay pulls the weights toward zero, which makes the network less flexible still. It "
+    "b": ("weight decay pulls the weights toward zero, which makes the network less flexible still. It "
           "cures overfitting; this network does not overfit."),
-    "c": ("Training and validation loss are close together and both far above the noise floor: the network "
-          "cannot even fit its training points. That is underfitting, and the cure is more capacity: more hidden "
-          "units (then watch the validation loss for overfitting, and stop early if it turns up)."),
-    "d": ("Not (d): dropout switches off units during training, which limits what the network can learn; it "
+    "d": ("dropout switches off units during training, which limits what the network can learn; it "
           "cures overfitting, and this network has too little capacity, not too much."),
 }
 
 
 def _check_remedy(answer: Any) -> str:
-    if answer is Ellipsis or answer is None:
-        raise NotYet("answer with one letter in quotes, such as \"a\".")
-    choice = str(answer).strip().lower().strip("()")
-    if choice not in REMEDY_FEEDBACK:
-        raise NotYet(f"answer with one of the letters a, b, c or d, not {answer!r}.")
-    if choice != "c":
-        raise NotYet(REMEDY_FEEDBACK[choice])
-    return REMEDY_FEEDBACK["c"]
+    choose(answer, "c", WHY_NOT_REMEDY)
+    return ("Training and validation loss are close together and both far above the noise floor: the network "
+            "cannot even fit its training points. That is underfitting, and the cure is more capacity: more hidden "
+            "units (then watch the validation loss for overfitting, and stop early if it turns up).")
 
 
 def _check_shrink(function: Any) -> str:

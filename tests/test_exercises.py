@@ -461,7 +461,7 @@ def test_overfitting_checkers():
     assert q.q3.feedback("c")[0] and q.q3.feedback(" (C) ")[0]
     for wrong in "abd":
         correct, message = q.q3.feedback(wrong)
-        assert not correct and f"Not ({wrong})" in message
+        assert not correct and f"({wrong}) is not it" in message
     assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(3)[1]
     assert q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d) ** k)[0]
     assert "does not add up" in q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d * k))[1]
