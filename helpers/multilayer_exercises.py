@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import torch
 
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose, expect_close
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call, expect_close
 
 
 def collapse(W1: np.ndarray, B1: np.ndarray, W2: np.ndarray, B2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,21 +152,57 @@ def backward_without_gate(Hs: list, Zs: list, Ws: list, dZ: np.ndarray) -> list[
     return dWs
 
 
-# q3: a choice with a reason
-WHY_NOT_DEEP_LINEAR = {
-    "a": "ten layers do have many parameters, but without an activation they multiply into one matrix"
-         " W = W1 W2 … W10 of shape (2, 1): one neuron, so one straight boundary.",
-    "c": "a linear model does learn, and on data that a line can separate it reaches 100%. Here it is limited"
-         " to what the best line can do, which is better than guessing.",
-    "d": "the widths only change the shapes in between: the product W1 W2 … W10 is still one (2, 1) matrix,"
-         " one straight boundary.",
-}
+# q3: predict, then run: ten linear layers trained on the ring
+DEEP_LINEAR = {"width": 32, "layers": 10, "seed": 0, "epochs": 200, "lr": 1.0}
+
+
+def deep_linear_network() -> torch.nn.Sequential:
+    """Ten Linear layers, 2 -> 32 -> ... -> 32 -> 1, no activation in between, seeded."""
+    torch.manual_seed(DEEP_LINEAR["seed"])
+    width, layers = DEEP_LINEAR["width"], DEEP_LINEAR["layers"]
+    sizes = [2] + [width] * (layers - 1) + [1]
+    return torch.nn.Sequential(*[torch.nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)])
+
+
+@functools.cache
+def deep_linear_accuracy() -> float:
+    """Training accuracy on the ring of the ten linear layers after full-batch gradient descent (as in the notebook)."""
+    from helpers.data import ring
+
+    X, y = ring(n=400, noise=0.1, seed=0)
+    inputs = torch.tensor(X, dtype=torch.float32)
+    targets = torch.tensor(y, dtype=torch.float32).reshape(-1, 1)
+    with torch.random.fork_rng():
+        model = deep_linear_network()
+    optimizer = torch.optim.SGD(model.parameters(), lr=DEEP_LINEAR["lr"])
+    for _ in range(DEEP_LINEAR["epochs"]):
+        optimizer.zero_grad()
+        torch.nn.functional.binary_cross_entropy_with_logits(model(inputs), targets).backward()
+        optimizer.step()
+    with torch.no_grad():
+        return float(((model(inputs) > 0).float() == targets).float().mean())
 
 
 def _check_deep_linear(answer: Any) -> str:
-    choose(answer, "b", WHY_NOT_DEEP_LINEAR)
-    return ("(b): the ten layers collapse to one linear layer, whose boundary is one line; no line does better"
-            " than the best line we searched for, so the depth buys nothing without an activation.")
+    guess = as_number(answer, "my_prediction")
+    if 1 < guess <= 100:
+        raise NotYet(f"write the accuracy as a fraction between 0 and 1: {guess / 100:.2f} rather than {guess:g}.")
+    if not 0 <= guess <= 1:
+        raise NotYet("an accuracy lies between 0 and 1.")
+    true = deep_linear_accuracy()
+    if abs(guess - true) <= 0.05:
+        return (f"it reaches {true:.1%}, as you predicted. Without activations the ten layers multiply into one"
+                " linear layer with one output: a single neuron. Its cross-entropy is convex in that product, and"
+                " on the ring its lowest point is the near-shrug of section 4 (p ≈ 0.5 everywhere), not the best"
+                " line: gradient descent minimises the cross-entropy, not the accuracy. Depth buys nothing here.")
+    if guess > 0.9:
+        raise NotYet("the ten layers have thousands of parameters, but without an activation they multiply into"
+                     " one matrix W1 W2 … W10 of shape (2, 1): one neuron, one straight boundary at best.")
+    if guess > true + 0.05:
+        raise NotYet("one straight boundary could get about three quarters right (section 4), but is that what"
+                     " training a single neuron with cross-entropy found in section 4?")
+    raise NotYet("lower than what the network reaches: a linear model does learn something; which single neuron"
+                 " does it become, and what did that neuron reach in section 4?")
 
 
 # q4: a construction: two ReLU units that solve XOR
@@ -186,6 +223,10 @@ def _check_xor_network(answer: Any) -> str:
         raise NotYet(f"xor_W1 should have shape (2, 2), one row per input and one column per unit, not {W1.shape}.")
     b1 = as_array(answer[1], "xor_b1").reshape(-1)
     W2 = as_array(answer[2], "xor_W2").reshape(-1)
+    for name, value in (("xor_b1", b1), ("xor_W2", W2)):
+        if value.shape != (2,):
+            raise NotYet(f"{name} should hold two numbers, one per hidden unit: shape (2,), such as"
+                         f" np.array([0.0, 0.0]), not {value.size} number{'s' if value.size != 1 else ''}.")
     if b1.shape != (2,) or W2.shape != (2,):
         raise NotYet("xor_b1 and xor_W2 should hold two numbers each, one per hidden unit.")
     b2 = as_number(answer[3], "xor_b2")
@@ -247,18 +288,18 @@ q2 = Exercise(
 q3 = Exercise(
     "Ten linear layers on the ring",
     _check_deep_linear,
-    ("Multiply out two linear layers, as in section 2, then ten.",
-     "Ten linear layers are one linear layer W = W1 W2 … W10, and one linear layer with one output is one neuron:"
-     " what is the best a single neuron can do on the ring (section 4)?"),
-    'answer = "b"',
+    ("Multiply out two linear layers, as in section 2, then ten: what single model are they?",
+     "Ten linear layers with one output are one neuron, trained with the same cross-entropy. Section 4 trained"
+     " exactly such a neuron on the ring: what accuracy did it reach, and why not the best line's?"),
+    "my_prediction = 0.53  # ten linear layers are one neuron: it shrugs as in section 4",
 )
 q4 = Exercise(
     "Two ReLU units for XOR",
     _check_xor_network,
-    ("Each hidden unit is zero on one side of a line and a ramp on the other. Class 1 lies at the corners"
-     " (−1, 1) and (1, −1), where x1 − x2 is far from 0; class 0 where x1 ≈ x2.",
-     "Let unit 1 be ReLU(x1 − x2) and unit 2 be ReLU(x2 − x1): their sum is |x1 − x2|, about 2 at the class-1"
-     " corners and about 0 at the class-0 ones. The output should be positive when that sum is above 1."),
+    ("Each hidden unit is zero on one side of a line and a ramp on the other. Sketch the four corners: class 1"
+     " at (−1, 1) and (1, −1), class 0 at (1, 1) and (−1, −1).",
+     "Which quantity is small on both class-0 corners and large on both class-1 corners? Build it from two"
+     " ramps (each grows in one direction only), then let the output bias put the threshold halfway."),
     "xor_W1 = np.array([[1.0, -1.0], [-1.0, 1.0]])  # unit 1: x1 - x2, unit 2: x2 - x1\n"
     "xor_b1 = np.array([0.0, 0.0])\n"
     "xor_W2 = np.array([1.0, 1.0])                  # the output adds the two ramps: |x1 - x2|\n"
