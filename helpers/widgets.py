@@ -441,8 +441,8 @@ def boundary_explorer(
     plots.draw_classes(ax, X, y)
     points = tuple(ax.collections)  # redrawn over the background image on every move, so they stay on top
     boundary = LineCollection([], colors="black", linewidths=2, label="boundary (p = 0.5)")
-    grey = LineCollection([], colors="0.4", linewidths=0.8,
-                          alpha=0.7, label="other starts")
+    grey = LineCollection([], colors="0.4", linewidths=0.6,
+                          alpha=0.45, label="other starts")
     if others:
         ax.add_collection(grey, autolim=False)
     ax.add_collection(boundary, autolim=False)
@@ -478,21 +478,35 @@ def batch_size_explorer(
     title: str = "Batch size: noise against cost",
     floor: float | None = None,
     levels: Sequence[float] | None = None,
+    rates: Mapping[int, float] | None = None,
+    by_rate: Mapping[tuple[int, float], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> LiveFigure:
     """A batch-size slider over finished SGD runs: the path on the loss map, the loss per example seen, and
     (if `seconds[batch_size]` gives the time of an epoch, measured or from a cost model) the cost of an epoch.
     `floor` (optional) draws the lowest possible loss as a dashed line; `levels` gives the map round levels.
 
-    Every run's path and loss curve stay drawn in light grey, so the chosen one (in colour) is always seen
-    against all the others. `runs[batch_size] = (path, losses)` holds the parameters after every update
-    (path[0] is the start) and the full-data loss at each of them; `examples` is the size of the training set.
+    Every run's path and loss curve stay drawn in light grey, so the chosen one (in colour; its path orange
+    edged in black, under the minimum's star) is always seen against all the others. `runs[batch_size] =
+    (path, losses)` holds the parameters after every update (path[0] is the start) and the full-data loss at
+    each of them; `examples` is the size of the training set.
     All runs are finished before the figure is built: a move only redraws the coloured path and curve.
+
+    With `rates[batch_size]` (the rate of each run in `runs`, e.g. its best) and `by_rate[(batch_size, rate)]`
+    (a run for every batch size and every rate), a second slider chooses the learning rate: the grey runs stay
+    those of `runs`, the coloured one is `by_rate[(batch, rate)]`, and the text names the batch size's own rate.
     """
     if not runs:
         raise ValueError("runs is empty: give at least one batch size")
     sizes = sorted(runs)
     if seconds is not None and set(seconds) != set(runs):
         raise ValueError("seconds needs one measured time per batch size in runs")
+    if (rates is None) != (by_rate is None):
+        raise ValueError("give both rates (each run's rate) and by_rate (a run per batch size and rate), or neither")
+    rate_options = sorted({rate for _, rate in by_rate}) if by_rate else []
+    if by_rate and (set(by_rate) != {(s, r) for s in sizes for r in rate_options} or set(rates) != set(runs)
+                    or not set(rates.values()) <= set(rate_options)):
+        raise ValueError("by_rate needs a run for every batch size in runs and every rate, and rates one of "
+                         "those rates per batch size")
     first_name, second_name, first, second, grid = surface
     control = widgets.SelectionSlider(options=sizes, value=sizes[len(sizes) // 2], description="batch size",
                                       continuous_update=True, style={"description_width": "initial"},
@@ -508,17 +522,22 @@ def batch_size_explorer(
     plots.plain_log_ticks(loss_ax)
     for size in sizes:  # every run in grey, drawn once into the background
         trajectory, losses = runs[size]
-        map_ax.plot(trajectory[:, 0], trajectory[:, 1], "-", color="lightgrey", lw=0.6, alpha=0.7)
+        map_ax.plot(trajectory[:, 0], trajectory[:, 1], "-", color="lightgrey", lw=0.4, alpha=0.6)
         loss_ax.plot(np.maximum(np.arange(len(losses)) * size, 1), losses, color="darkgrey", lw=0.8,
                      drawstyle="steps-post")  # flat until the first update: nothing changes before it
-    (path,) = map_ax.plot([], [], "-", color="white", lw=1.0)
+    from matplotlib import patheffects
+
+    (path,) = map_ax.plot([], [], "-", color=plots.PALETTE["orange"], lw=1.3,  # orange edged in black: seen on
+                          path_effects=[patheffects.withStroke(linewidth=2.6, foreground="black")])  # any shade
+    star = map_ax.plot(*(minimum or (np.nan, np.nan)), marker="*", ms=14, color=plots.PALETTE["yellow"], mec="black",
+                       ls="none")[0]  # drawn after the paths, so it stays on top of them
     (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, drawstyle="steps-post")
     if floor is not None:
         loss_ax.axhline(floor, color="black", ls="--", lw=1, label="lowest possible loss")
-    loss_ax.plot([], [], color="darkgrey", lw=0.8, label="every batch size")
+    loss_ax.plot([], [], color="darkgrey", lw=0.8, label="every batch size" + (", its best rate" if rates else ""))
     loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="the chosen one")
     loss_ax.legend(loc="lower left", fontsize="small")
-    animated: tuple[Artist, ...] = (path, curve)
+    animated: tuple[Artist, ...] = (path, star, curve)
     if seconds:
         cost_ax = axes[2]
         cost_ax.bar(range(len(sizes)), [1000 * seconds[s] for s in sizes], color="lightgrey")
@@ -529,8 +548,15 @@ def batch_size_explorer(
         (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["blue"])
         animated += (highlight,)
 
-    def update(batch: int) -> str:
-        trajectory, losses = runs[batch]
+    controls: dict[str, widgets.ValueWidget] = {"batch": control}
+    if by_rate:
+        controls["rate"] = widgets.SelectionSlider(options=rate_options, value=rates[control.value],
+                                                   description="learning rate", continuous_update=True,
+                                                   style={"description_width": "initial"},
+                                                   layout=widgets.Layout(width="420px"))
+
+    def update(batch: int, rate: float | None = None) -> str:
+        trajectory, losses = runs[batch] if rate is None else by_rate[(batch, rate)]
         updates = len(losses) - 1
         path.set_data(trajectory[:, 0], trajectory[:, 1])
         seen = np.arange(len(losses)) * batch
@@ -539,10 +565,12 @@ def batch_size_explorer(
             highlight.set_x(sizes.index(batch) - highlight.get_width() / 2)
             highlight.set_height(1000 * seconds[batch])
         per_epoch = -(-examples // batch)
-        return (f"Batch size {batch}: {per_epoch} updates per epoch, {updates} updates in all; "
-                f"final loss {losses[-1]:.3g}.")
+        at = "" if rate is None else f" at rate {rate}"
+        best = "" if rate is None else f" Its best rate of the {len(rate_options)}: {rates[batch]}."
+        return (f"Batch size {batch}{at}: {per_epoch} updates per epoch, {updates} updates in all; "
+                f"final loss {losses[-1]:.3g}.{best}")
 
-    return LiveFigure(fig, update, {"batch": control}, animated=animated, title=title)
+    return LiveFigure(fig, update, controls, animated=animated, title=title)
 
 
 def capacity_explorer(
@@ -600,7 +628,6 @@ def capacity_explorer(
         err_ax.axhline(noise_floor, color="grey", ls="--", lw=1.2, label=f"noise floor {noise_floor:g}")
     err_ax.set(yscale="log", ylim=(low, high), xlabel="polynomial degree (capacity)", ylabel="mean squared error",
                title="error against capacity")
-    err_ax.legend(loc="upper left", fontsize=8, ncols=2)
     headline = fit_ax.set_title(" ")
 
     fitted: dict[tuple[int, int], tuple[np.polynomial.Polynomial, float, float]] = {}
@@ -612,6 +639,12 @@ def capacity_explorer(
             train = float(np.mean((model(x_pool[:size]) - y_pool[:size]) ** 2))
             fitted[degree, size] = model, train, float(np.mean((model(x_val) - y_val) ** 2))
         return fitted[degree, size]
+
+    for i, other in enumerate(sizes):  # every size's validation curve, in grey behind the chosen one: drawn once
+        fittable = degrees[degrees < other]
+        err_ax.plot(fittable, np.clip([errors(d, other)[2] for d in fittable], low, high), color="grey", lw=0.8,
+                    alpha=0.5, zorder=1, label="validation, every size" if i == 0 else None)
+    err_ax.legend(loc="upper left", fontsize=8, ncols=2)
 
     def update(degree: int, size: int) -> str:
         model, train, val = errors(degree, size)

@@ -224,7 +224,7 @@ def test_batch_size_explorer_shows_each_run_and_its_cost():
     live = widgets.batch_size_explorer(
         runs, examples=100, surface=("a", "b", a_grid, b_grid, grid), seconds={10: 0.004, 50: 0.001}
     )
-    path, curve, highlight = live.animated
+    path, star, curve, highlight = live.animated
     for chosen in (path, curve):  # every run stays drawn in grey beside the chosen one
         grey = [line for line in chosen.axes.lines if line.get_color() in ("lightgrey", "darkgrey")]
         assert len([line for line in grey if len(line.get_xdata())]) == len(runs)
@@ -235,6 +235,16 @@ def test_batch_size_explorer_shows_each_run_and_its_cost():
     assert "2 updates per epoch" in live.status_text and highlight.get_height() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="one measured time per batch size"):
         widgets.batch_size_explorer(runs, 100, ("a", "b", a_grid, b_grid, grid), seconds={10: 1.0})
+    slow = {b: (run[0], run[1] + 5) for b, run in runs.items()}  # a second rate: same paths, higher losses
+    by_rate = {**{(b, 0.1): slow[b] for b in runs}, **{(b, 0.2): runs[b] for b in runs}}
+    live = widgets.batch_size_explorer(runs, examples=100, surface=("a", "b", a_grid, b_grid, grid),
+                                       rates={10: 0.2, 50: 0.2}, by_rate=by_rate)
+    assert live.values == {"batch": 50, "rate": 0.2} and "best rate of the 2: 0.2" in live.status_text
+    live.set(batch=10, rate=0.1)
+    assert live.status_text.startswith("Batch size 10 at rate 0.1") and "final loss 6." in live.status_text
+    with pytest.raises(ValueError, match="a run for every batch size"):
+        widgets.batch_size_explorer(runs, 100, ("a", "b", a_grid, b_grid, grid), rates={10: 0.2, 50: 0.2},
+                                    by_rate={(10, 0.2): runs[10]})
 
 
 def test_capacity_explorer_fits_and_reports_both_errors():
