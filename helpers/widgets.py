@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -462,8 +463,7 @@ def boundary_explorer(
         headline.set_text(f"{units} hidden unit{plural}, {activation}: accuracy {accuracies[key]:.0%}{note}")
         return f"{units} hidden {activation} unit{plural}: training accuracy {accuracies[key]:.1%}"
 
-    animated = (image, grey, *points, boundary, legend, headline) if others else (image, *points, boundary, legend,
-                                                                                   headline)
+    animated = (image, *([grey] if others else []), *points, boundary, legend, headline)
     live = LiveFigure(fig, update, controls, animated=animated, title=title)
     live.prerender({"units": u, "activation": a} for u, a in maps)  # about 60 ms each; then moves draw nothing
     return live
@@ -525,8 +525,6 @@ def batch_size_explorer(
         map_ax.plot(trajectory[:, 0], trajectory[:, 1], "-", color="lightgrey", lw=0.4, alpha=0.6)
         loss_ax.plot(np.maximum(np.arange(len(losses)) * size, 1), losses, color="darkgrey", lw=0.8,
                      drawstyle="steps-post")  # flat until the first update: nothing changes before it
-    from matplotlib import patheffects
-
     (path,) = map_ax.plot([], [], "-", color=plots.PALETTE["orange"], lw=1.3,  # orange edged in black: seen on
                           path_effects=[patheffects.withStroke(linewidth=2.6, foreground="black")])  # any shade
     star = map_ax.plot(*(minimum or (np.nan, np.nan)), marker="*", ms=14, color=plots.PALETTE["yellow"], mec="black",
