@@ -171,9 +171,23 @@ def _off_diagonal_top(matrix: np.ndarray) -> tuple[int, int]:
     return int(row), int(col)
 
 
+def _only_top(matrix: np.ndarray) -> tuple[int, int] | None:
+    """The largest mistake of one matrix, if no other mistake ties with it."""
+    m = np.array(matrix)
+    np.fill_diagonal(m, 0)
+    rows, cols = np.nonzero(m == m.max())
+    return (int(rows[0]), int(cols[0])) if len(rows) == 1 and m.max() > 0 else None
+
+
 def _check_top_confusion(function: Any) -> str:
     for matrices, want in _summed_cases():
-        got = call(function, [m.copy() for m in matrices], what="top_confusion(matrices)")
+        given = [m.copy() for m in matrices]
+        got = call(function, given, what="top_confusion(matrices)")
+        if len(given) != len(matrices) or not all(
+            np.array_equal(np.asarray(a), b) for a, b in zip(given, matrices, strict=False)
+        ):
+            raise NotYet("your function changed the matrices it was given: work on a copy, e.g. np.sum(...) makes a"
+                         " new array. (Run on seed_confusions, it would wipe your own matrices.)")
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             raise NotYet(f"top_confusion should return a pair (true digit, predicted digit), but it returned {got!r}.")
         try:
@@ -187,13 +201,16 @@ def _check_top_confusion(function: Any) -> str:
             raise NotYet(f"{pair} is on the diagonal: those are right answers. Look only off the diagonal.")
         if pair == want[::-1]:
             raise NotYet("rows are the true digits and columns the predictions: your pair is the wrong way round.")
+        if pair in _shortcuts(matrices):
+            raise NotYet(f"{pair}: {_shortcuts(matrices)[pair]}")
+        alone = [index for index, m in enumerate(matrices) if len(matrices) > 1 and _only_top(m) == pair]
+        if alone:
+            which = {0: "the first matrix", len(matrices) - 1: "the last matrix"}.get(
+                alone[0], f"matrix {alone[0] + 1} of {len(matrices)}")
+            raise NotYet(f"{pair} is the top mistake of {which} alone. Add all the matrices up first.")
         if pair in (_off_diagonal_top(total + total.T), _off_diagonal_top(total + total.T)[::-1]):
             raise NotYet(f"{pair} is the top only when each mistake is added to its reverse (matrix + matrix.T)."
                          " A 4 read as a 9 and a 9 read as a 4 are different mistakes: count one direction.")
-        if len(matrices) > 1 and pair == _off_diagonal_top(matrices[0]):
-            raise NotYet(f"{pair} is the top mistake of the first matrix alone. Add all the matrices up first.")
-        if pair in _shortcuts(matrices):
-            raise NotYet(f"{pair}: {_shortcuts(matrices)[pair]}")
         raise NotYet(f"on a list of {len(matrices)} test matrices, {pair} is not the most frequent mistake in total.")
     return ("Summed over the seeds, the largest count off the diagonal is the most common mistake (checked on"
             " four lists of matrices). Now try top_confusion(seed_confusions).")

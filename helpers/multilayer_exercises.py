@@ -243,7 +243,8 @@ def _check_xor_network(answer: Any) -> str:
         raise NotYet(f"the four clean corners are right, but on the noisy XOR data only {score:.0%} are: the"
                      " boundary passes too close to a corner. Put it halfway between the classes.")
     return (f"{score:.1%} of the XOR data right with two ReLU units: each unit is one straight crease, and the"
-            " output adds them, so the class-1 corners lie outside a band around the class-0 diagonal."
+            " output adds the two ramps, so the boundary is made of straight pieces that bend where a unit switches"
+            " on: enough to separate the two class-1 corners from the two class-0 corners, which no single line can."
             " One unit cannot do it: the output would be a monotone function of one line, a single straight boundary.")
 
 
