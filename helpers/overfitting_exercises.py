@@ -20,9 +20,6 @@ def interpolation_val_error(draw: int = 0) -> float:
     return float(np.mean((fit(x[200:250]) - y[200:250]) ** 2))
 
 
-FAR_ABOVE = 1.0  # about 25 times the noise floor: the line between "near the floor" and "far above it"
-
-
 def _check_split(function: Any) -> str:
     seen: list[list[int]] = []
     for n, seed in ((100, 0), (50, 3), (100, 1)):
@@ -46,25 +43,27 @@ def _check_split(function: Any) -> str:
     return "Shuffled (differently for each seed), then cut 60 / 20 / 20, with no example in two parts."
 
 
+WHY_NOT_SIZE = {
+    "a": ("about 0.04 is what the true wave itself scores. The training error is zero, but only because the curve "
+          "is forced through 12 noisy points, noise included: what does it do between and beyond them, where the "
+          "validation points lie?"),
+    "b": ("about 0.4 is ten times the floor, roughly what a straight line scores on these points. A curve with as "
+          "many coefficients as points has no freedom left: to hit every noisy point exactly it swings far away "
+          "from the wave between them."),
+    "c": ("about 4 is a hundred times the floor, yet still too little. Nothing is averaged out when the curve must "
+          "pass exactly through every point: between and beyond them it swings many times the wave's height, and "
+          "squared errors of such swings run to hundreds or more."),
+}
+
+
 def _check_prediction(answer: Any) -> str:
-    guess = as_number(answer, "predicted_val_error")
-    if guess < 0:
-        raise NotYet("a mean of squares cannot be negative.")
-    if guess <= 3 * NOISE_FLOOR:
-        raise NotYet("that is about what the true wave scores. The training error is zero (12 coefficients, 12 "
-                     "points), but what does a curve forced through 12 noisy points do between and beyond them?")
-    if guess < FAR_ABOVE:
-        raise NotYet(f"above the floor is right, but still close to it ({guess / NOISE_FLOOR:.0f} times). In the "
-                     "explorer, read the validation error of degree 9 on 10 points: an exact fit is far above.")
+    choose(answer, "d", WHY_NOT_SIZE, "order_of_magnitude")
     draws = [interpolation_val_error(draw) for draw in range(20)]
-    if guess > 100 * max(draws):
-        raise NotYet(f"far above the floor is right, but {guess:.1e} is more than a hundred times the largest of "
-                     f"20 draws of the data ({max(draws):.1e}). Bracket it with the explorer (run q2.hint()).")
     true = draws[0]
-    return (f"Far above the floor, as you predicted: on our data it is {true:.0f}, some {true / NOISE_FLOOR:,.0f} "
-            f"times the noise floor, while its training error is zero. On 20 draws of the data it ranges from "
-            f"{min(draws):.0f} to {max(draws):.1e}: how far the curve swings is luck, that it swings is not. A curve "
-            "with as many coefficients as points hits every point, noise included, and swings wildly between them.")
+    return (f"Far above the floor: on our data it is {true:.0f}, some {true / NOISE_FLOOR:,.0f} times the noise "
+            f"floor, while its training error is zero. On 20 draws of the data it ranges from {min(draws):.0f} to "
+            f"{max(draws):.1e}: how far the curve swings is luck, that it swings is not. A curve with as many "
+            "coefficients as points hits every point, noise included, and swings wildly between them.")
 
 
 WHY_NOT_REMEDY = {
@@ -144,11 +143,10 @@ q2 = Exercise(
     "Predict: degree 11 on 12 points, on new points",
     _check_prediction,
     ("Its training error is zero: 12 coefficients pass the curve through all 12 points. What must the curve do "
-     "between and beyond them to hit every noisy point?",
+     "between and beyond them, where the validation points lie, to hit every noisy point?",
      "Bracket it with the explorer: degree 9 on 10 points, and degree 14 on 15 points, also pass through every "
-     "point. Read their validation errors: 12 points lie between, so any number between the two is a good "
-     "prediction. What matters is the order: near the noise floor, or far above it?"),
-    "predicted_val_error = 2000  # far above the floor: the exact fit swings wildly between its points",
+     "point. Read their validation errors: 12 points lie between the two. Which option is in that range?"),
+    'order_of_magnitude = "d"  # far above the floor: the exact fit swings wildly between its points',
 )
 q3 = Exercise(
     "Which remedy first?",
