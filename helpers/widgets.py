@@ -565,6 +565,9 @@ def batch_size_explorer(
         per_epoch = -(-examples // batch)
         at = "" if rate is None else f" at rate {rate}"
         best = "" if rate is None else f" Its best rate of the {len(rate_options)}: {rates[batch]}."
+        if rate is not None and len(rate_options) > 2 and rates[batch] in (rate_options[0], rate_options[-1]):
+            end = "lowest" if rates[batch] == rate_options[0] else "highest"
+            best += f" It is the {end} offered: a rate beyond it might do better."
         return (f"Batch size {batch}{at}: {per_epoch} updates per epoch, {updates} updates in all; "
                 f"final loss {losses[-1]:.3g}.{best}")
 

@@ -318,7 +318,7 @@ def _brief_losses():
         (sgd_exercises.q3, lambda ns: ns["answer"]),
         (sgd_exercises.q4, lambda ns: ns["make_batches"]),
         (overfitting_exercises.q1, lambda ns: ns["split"]),
-        (overfitting_exercises.q2, lambda ns: ns["predicted_val_error"]),
+        (overfitting_exercises.q2, lambda ns: ns["order_of_magnitude"]),
         (overfitting_exercises.q3, lambda ns: ns["remedy"]),
         (overfitting_exercises.q4, lambda ns: ns["shrink"]),
         (overfitting_exercises.q5, lambda ns: ns["n_test_needed"]),
@@ -484,11 +484,13 @@ def test_overfitting_checkers():
     assert "use `seed`" in q.q1.feedback(lambda n, seed: cut(np.random.default_rng(0).permutation(n), n))[1]
     true = q.interpolation_val_error()
     assert 1000 < true < 5000  # degree 11 through 12 points, judged on the 50 validation points
-    assert q.q2.feedback(true)[0] and q.q2.feedback(1.0)[0] and q.q2.feedback(3.7e4)[0]  # far above: the lesson
-    assert q.q2.feedback(5)[0] and q.q2.feedback(1e7)[0] and str(round(true)) in q.q2.feedback(5)[1]
-    assert "true wave scores" in q.q2.feedback(0.0)[1] and "true wave scores" in q.q2.feedback(0.04)[1]
-    assert "close to it" in q.q2.feedback(0.5)[1] and "hundred times" in q.q2.feedback(1e20)[1]
-    assert "negative" in q.q2.feedback(-0.01)[1]
+    assert min(q.interpolation_val_error(draw) for draw in range(20)) > 100  # so (d) is right on every draw
+    assert q.q2.feedback("d")[0] and q.q2.feedback(" (D) ")[0] and str(round(true)) in q.q2.feedback("d")[1]
+    for wrong in "abc":  # the noise floor, ten times it, a hundred times it: all far too low
+        correct, message = q.q2.feedback(wrong)
+        assert not correct and f"({wrong}) is not it" in message
+    assert "true wave itself" in q.q2.feedback("a")[1] and "one of the letters" in q.q2.feedback(2209)[1]
+    assert "one letter in quotes" in q.q2.feedback(...)[1] and "one of the letters" in q.q2.feedback("e")[1]
     assert q.q3.feedback("c")[0] and q.q3.feedback(" (C) ")[0]
     for wrong in "abd":
         correct, message = q.q3.feedback(wrong)
@@ -581,4 +583,9 @@ def test_digits_checkers():
             np.fill_diagonal(m, 0)
         return good(np.sum(ms, axis=0))
 
-    assert q.q5.feedback(in_place)[0] and q.q5.feedback(summed)[0]
+    changed = q.q5.feedback(in_place)
+    assert not changed[0] and "changed the matrices it was given" in changed[1]
+    emptied = q.q5.feedback(lambda ms: summed([ms.pop() for _ in range(len(ms))]))  # empties the list it is given
+    assert not emptied[0] and "work on a copy" in emptied[1]
+    assert q.q5.feedback(summed)[0]  # the checker's own matrices were not harmed by in_place
+    assert "the last matrix alone" in q.q5.feedback(lambda ms: good(ms[-1]))[1]
