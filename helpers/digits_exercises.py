@@ -29,7 +29,7 @@ def _check_spread(answer: Any) -> str:
     guess = as_number(answer, "my_prediction")
     one = math.sqrt(P * (1 - P) / N)  # the standard error of one score
     truth = math.sqrt(2) * one  # the gap between two independent scores
-    if guess > 1:
+    if guess >= 0.2:
         raise NotYet("give the spread as a fraction of 1 (0.01 means 1 point), not in percent.")
     if guess <= 0:
         raise NotYet("a spread (standard deviation) is positive: chance moves the two scores apart.")
