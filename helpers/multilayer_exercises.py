@@ -11,16 +11,6 @@ import torch
 from helpers.exercises import Exercise, NotYet, as_array, as_number, call, expect_close
 
 
-def collapse(W1: np.ndarray, B1: np.ndarray, W2: np.ndarray, B2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The single linear layer equal to two stacked ones: X W1 + B1 then @ W2 + B2 is X (W1 W2) + (B1 W2 + B2)."""
-    return W1 @ W2, B1 @ W2 + B2
-
-
-def relu_backward(dH: np.ndarray, Z: np.ndarray) -> np.ndarray:
-    """The gradient through a ReLU: it passes where the input was positive and stops elsewhere."""
-    return dH * (Z > 0)
-
-
 def count_parameters(sizes: list[int]) -> int:
     """Weights and biases of a multi-layer perceptron with these layer sizes."""
     return int(sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)))

@@ -402,16 +402,19 @@ def test_multilayer_checkers():
     assert "any number of layers" in q.q5.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
 
 
+def full_batches(n, b, updates, seed, shuffle=None):
+    """A correct make_batches (06, exercise 4): full batches of a new order every epoch, `updates` in all."""
+    shuffle = shuffle or np.random.default_rng(seed).permutation
+    batches = []
+    while len(batches) < updates:
+        order = shuffle(n)
+        batches += [order[i:i + b] for i in range(0, n - b + 1, b)]
+    return batches[:updates]
+
+
 def test_sgd_checkers():
     q = sgd_exercises
-
-    def right(n, b, updates, seed):
-        rng = np.random.default_rng(seed)
-        batches = []
-        while len(batches) < updates:
-            order = rng.permutation(n)
-            batches += [order[i:i + b] for i in range(0, n - b + 1, b)]
-        return batches[:updates]
+    right = full_batches
 
     def same_every_epoch(n, b, updates, seed):
         order = np.random.default_rng(seed).permutation(n)
@@ -453,19 +456,11 @@ def test_sgd_batches_accepts_any_correct_shuffle(offset):
     """A correct make_batches passes whatever its random numbers: Python's random and numpy, many seeds."""
 
     def python_shuffle(n, b, updates, seed):
-        rng, batches = random.Random(seed + offset), []
-        while len(batches) < updates:
-            order = list(range(n))
-            rng.shuffle(order)
-            batches += [order[i:i + b] for i in range(0, n - b + 1, b)]
-        return batches[:updates]
+        rng = random.Random(seed + offset)  # one generator: a new order every epoch
+        return full_batches(n, b, updates, seed, shuffle=lambda n: rng.sample(range(n), n))
 
     def numpy_permutation(n, b, updates, seed):
-        rng, batches = np.random.default_rng(seed + offset), []
-        while len(batches) < updates:
-            order = rng.permutation(n)
-            batches += [order[i:i + b] for i in range(0, n - b + 1, b)]
-        return batches[:updates]
+        return full_batches(n, b, updates, seed, shuffle=np.random.default_rng(seed + offset).permutation)
 
     for function in (python_shuffle, numpy_permutation):
         assert sgd_exercises.q4.feedback(function)[0], sgd_exercises.q4.feedback(function)[1]

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from helpers import data, networks
-from helpers.multilayer_exercises import collapse, count_parameters, relu_backward
+from helpers.multilayer_exercises import backward, count_parameters, forward
 
 
 def test_mlp_shapes_activations_and_parameter_count():
@@ -27,41 +27,41 @@ def test_mlp_is_seeded():
 
 
 def test_collapse_equals_two_linear_layers_in_torch():
+    """Notebook 05's claim: X W1 + B1 then @ W2 + B2 is one layer, W = W1 W2 and B = B1 W2 + B2."""
     torch.manual_seed(0)
     first, second = nn.Linear(3, 4).double(), nn.Linear(4, 2).double()
     X = torch.randn(6, 3, dtype=torch.float64)
-    W, B = collapse(
-        first.weight.detach().numpy().T,
-        first.bias.detach().numpy(),
-        second.weight.detach().numpy().T,
-        second.bias.detach().numpy(),
-    )
-    np.testing.assert_allclose(X.numpy() @ W + B, second(first(X)).detach().numpy(), rtol=1e-12)
+    W1, B1 = first.weight.detach().numpy().T, first.bias.detach().numpy()
+    W2, B2 = second.weight.detach().numpy().T, second.bias.detach().numpy()
+    np.testing.assert_allclose(X.numpy() @ (W1 @ W2) + (B1 @ W2 + B2), second(first(X)).detach().numpy(), rtol=1e-12)
 
 
-def test_relu_backward_equals_autograd():
-    torch.manual_seed(1)
-    Z = torch.randn(5, 3, dtype=torch.float64, requires_grad=True)
-    dH = torch.randn(5, 3, dtype=torch.float64)
-    torch.relu(Z).backward(dH)
-    np.testing.assert_array_equal(relu_backward(dH.numpy(), Z.detach().numpy()), Z.grad.numpy())
-
-
-def test_two_layer_backprop_by_hand_equals_autograd():
-    X, y = data.ring(n=12, seed=2)
+@pytest.mark.parametrize("sizes", [(2, 5, 1), (3, 4, 6, 2)])
+def test_backprop_of_notebook_05_equals_autograd(sizes):
+    """The recursion the notebook derives (dW = H^T dZ, dZ below = dZ W^T gated by ReLU'), against torch."""
+    X, _ = data.ring(n=12, seed=2)
+    X = np.hstack([X, np.ones((12, sizes[0] - 2))]) if sizes[0] > 2 else X
     torch.manual_seed(2)
-    model = nn.Sequential(nn.Linear(2, 5), nn.ReLU(), nn.Linear(5, 1)).double()
-    W1, B1 = model[0].weight.detach().numpy().T, model[0].bias.detach().numpy()
-    W2, b2 = model[2].weight.detach().numpy().T, model[2].bias.detach().numpy()
-    Z1 = X @ W1 + B1
-    H = np.maximum(0, Z1)
-    p = 1 / (1 + np.exp(-(H @ W2 + b2)))
-    dz2 = (p - y[:, None]) / len(y)
-    dZ1 = relu_backward(dz2 @ W2.T, Z1)
-    nn.BCEWithLogitsLoss()(model(torch.tensor(X)), torch.tensor(y[:, None])).backward()
-    np.testing.assert_allclose(H.T @ dz2, model[2].weight.grad.numpy().T, rtol=1e-10)
-    np.testing.assert_allclose(X.T @ dZ1, model[0].weight.grad.numpy().T, rtol=1e-10)
-    np.testing.assert_allclose(dZ1.sum(axis=0), model[0].bias.grad.numpy(), rtol=1e-10, atol=1e-15)
+    layers = [nn.Linear(a, b).double() for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    model = nn.Sequential(*[m for layer in layers for m in (layer, nn.ReLU())][:-1])
+    Ws = [layer.weight.detach().numpy().T for layer in layers]
+    Bs = [layer.bias.detach().numpy() for layer in layers]
+    Hs, Zs = forward(X, Ws, Bs)
+    dZ = np.random.default_rng(3).normal(size=Zs[-1].shape)  # the gradient arriving at the last layer
+    dWs, dBs = backward(Hs, Zs, Ws, dZ)
+    (model(torch.tensor(X)) * torch.tensor(dZ)).sum().backward()
+    for layer, dW, dB in zip(layers, dWs, dBs, strict=True):
+        np.testing.assert_allclose(dW, layer.weight.grad.numpy().T, rtol=1e-10)
+        np.testing.assert_allclose(dB, layer.bias.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_output_gradient_of_the_cross_entropy_is_p_minus_y():
+    """Notebook 05 derives dL/dz = (p - y) / n for the sigmoid and binary cross-entropy."""
+    X, y = data.ring(n=12, seed=2)
+    z = torch.tensor(X @ np.array([[0.7], [-0.4]]), requires_grad=True)
+    nn.BCEWithLogitsLoss()(z, torch.tensor(y[:, None])).backward()
+    p = 1 / (1 + np.exp(-z.detach().numpy()))
+    np.testing.assert_allclose(z.grad.numpy(), (p - y[:, None]) / len(y), rtol=1e-10)
 
 
 def test_training_learns_the_ring_and_is_repeatable():
