@@ -72,11 +72,18 @@ def draw_neuron(ax: Axes, inputs: list[str], weights: list[str], output: str = "
     ys = np.linspace(0.85, 0.15, n) if n > 1 else np.array([0.5])
     body = (0.55, 0.5)
     for label, weight, y in zip(inputs, weights, ys, strict=True):
-        ax.annotate("", xy=(body[0] - 0.11, body[1]), xytext=(0.12, y),
-                    arrowprops={"arrowstyle": "->", "color": PALETTE["blue"], "lw": 1.5})
+        start, end = np.array([0.12, y]), np.array([body[0] - 0.11, body[1]])
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->", "color": PALETTE["blue"], "lw": 1.5})
         ax.text(0.08, y, label, ha="right", va="center", fontsize=13)
-        ax.text(0.3, body[1] + (y - body[1]) * 0.55 + 0.04, weight, color=PALETTE["blue"],
-                ha="center", fontsize=11)
+        # Each weight label sits at its own arrow's midpoint, along the arrow, the same small distance off it: on the
+        # outer side (above the upper arrows, below the lower ones), so that it never sits closer to a neighbour.
+        direction = (end - start) / np.linalg.norm(end - start)
+        normal = np.array([-direction[1], direction[0]])  # a quarter turn to the left: the arrow's upper side
+        below = y < body[1]
+        at = (start + end) / 2 + (-0.025 if below else 0.025) * normal
+        angle = np.degrees(np.arctan2(direction[1], direction[0]))  # the axes have equal aspect: data angle = screen
+        ax.text(*at, weight, color=PALETTE["blue"], ha="center", va="top" if below else "bottom", fontsize=11,
+                rotation=angle, rotation_mode="anchor")
     ax.add_patch(mpl.patches.Circle(body, 0.11, fc="white", ec=PALETTE["black"], lw=1.5))
     ax.text(*body, r"$\Sigma \to f$", ha="center", va="center", fontsize=11)
     ax.text(body[0], body[1] - 0.2, "+ b", ha="center", fontsize=11, color=PALETTE["vermillion"])
@@ -174,13 +181,16 @@ def draw_graph(
     ax: Axes,
     nodes: dict[str, tuple[float, float, float, float]],
     edges: Sequence[tuple[str, str, str]],
+    number_format: str = ".3f",
+    true_minus: bool = False,
 ) -> None:
     """A computational graph in the style of micrograd: one box per value, showing the value from the forward
     pass (blue) and the gradient of the loss with respect to it (vermillion).
 
     `nodes[name] = (x, y, value, gradient)` places a box; `name` may be LaTeX. `edges` lists
     `(from, to, label)`: an arrow from an input of a step to its output, labelled with the local derivative
-    d(to)/d(from).
+    d(to)/d(from). `number_format` formats the values and gradients (".6g" drops trailing zeros);
+    `true_minus=True` writes negative numbers with "−" (U+2212), as the prose does, instead of a hyphen.
     """
     if not nodes:
         raise ValueError("nodes must not be empty")
@@ -191,13 +201,19 @@ def draw_graph(
         if source not in nodes or target not in nodes:
             raise ValueError(f"edge {source!r} -> {target!r} names a node that is not in nodes")
     half_width, half_height = 0.5, 0.42
+
+    def number(value: float) -> str:
+        text = f"{value:{number_format}}"
+        return text.replace("-", "\u2212") if true_minus else text
+
     for name, (x, y, value, gradient) in nodes.items():
         ax.add_patch(mpl.patches.FancyBboxPatch((x - half_width, y - half_height), 2 * half_width, 2 * half_height,
                                                 boxstyle="round,pad=0.02", fc="white", ec="black", lw=1.2))
         ax.text(x, y + 0.2, name, ha="center", va="center", fontsize=13)
-        ax.text(x, y - 0.05, f"value {value:.3f}", ha="center", va="center", color=PALETTE["blue"], fontsize=9)
-        ax.text(x, y - 0.25, f"grad {gradient:.3f}", ha="center", va="center", color=PALETTE["vermillion"],
+        ax.text(x, y - 0.05, f"value {number(value)}", ha="center", va="center", color=PALETTE["blue"],
                 fontsize=9)
+        ax.text(x, y - 0.25, f"grad {number(gradient)}", ha="center", va="center",
+                color=PALETTE["vermillion"], fontsize=9)
     for source, target, label in edges:
         (x0, y0, *_), (x1, y1, *_) = nodes[source], nodes[target]
         start, end = (x0 + half_width, y0), (x1 - half_width, y1 + 0.2 * np.sign(y0 - y1))  # inputs stay apart
@@ -208,6 +224,44 @@ def draw_graph(
     ys = [y for _, y, *_ in nodes.values()]
     ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.55, max(ys) + 0.55), aspect="equal")
     ax.axis("off")
+
+
+def draw_step_predictions(
+    ax: Axes, loss: Callable[[float], float], start: float, slope: float, rates: Sequence[float],
+    colors: Sequence[str] = ("green", "sky", "purple"),
+) -> None:
+    """Notebook 03: for each rate, one step from `start` against `slope`: a ring where the tangent predicts the
+    loss, L(start) − rate·slope², and a dot at the real loss L(start − rate·slope), joined by a dotted line."""
+    for rate, color in zip(rates, colors, strict=True):
+        landing, predicted = start - rate * slope, loss(start) - rate * slope**2
+        ax.plot([landing, landing], [predicted, loss(landing)], ":", lw=1.5, color=PALETTE[color])
+        ax.plot(landing, loss(landing), "o", ms=7, color=PALETTE[color], label=f"after one step, η = {rate:.0e}")
+        ax.plot(landing, predicted, "o", ms=14, mfc="none", mec=PALETTE[color], mew=2)  # a ring, drawn on top
+
+
+def draw_direction_field(
+    ax: Axes, direction: Callable[[np.ndarray], np.ndarray], first: np.ndarray, second: np.ndarray,
+) -> None:
+    """Notebook 03: an arrow of `direction(point)` at every point of the grid `first` × `second`, all drawn the
+    same length (only the direction shows), white with a black edge so they stand out on a dark map."""
+    A, B = np.meshgrid(first, second)
+    arrows = np.array([direction(np.array([a, b])) for a, b in zip(A.ravel(), B.ravel(), strict=True)], dtype=float)
+    arrows /= np.hypot(arrows[:, :1], arrows[:, 1:])
+    ax.quiver(A.ravel(), B.ravel(), arrows[:, 0], arrows[:, 1], color="white", edgecolor="black", linewidth=0.5,
+              angles="xy", scale=14, width=0.007)
+
+
+def draw_arrows(ax: Axes, starts: Sequence[tuple[float, float]], directions: Sequence[tuple[float, float]],
+                length: float = 0.12) -> None:
+    """Notebook 02: from each (p, q) of `starts`, a white arrow along its direction (dp, dq), measured in data
+    units, every arrow drawn `length` of the panel long (only the direction shows). Set the axes' limits first."""
+    (p_low, p_high), (q_low, q_high) = ax.get_xlim(), ax.get_ylim()
+    for (p, q), (dp, dq) in zip(starts, directions, strict=True):
+        if dp == 0 and dq == 0:
+            continue  # at a minimum there is no downhill to draw
+        step = length / np.hypot(dp / (p_high - p_low), dq / (q_high - q_low))  # its length on the panel
+        ax.annotate("", xy=(p + step * dp, q + step * dq), xytext=(p, q),
+                    arrowprops={"arrowstyle": "-|>", "color": "white", "lw": 2})
 
 
 def plain_log_ticks(ax: Axes, axis: str = "both") -> None:

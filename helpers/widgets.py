@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import patches as mpl_patches
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
@@ -28,7 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from helpers import plots
-from helpers.validate import finite_array, positive_int
+from helpers.validate import finite_array, positive_int, positive_number
 
 
 def slider(description: str, low: float, high: float, value: float, step: float) -> widgets.FloatSlider:
@@ -66,7 +67,6 @@ class LiveFigure:
         controls: Mapping[str, widgets.ValueWidget],
         animated: Iterable[Artist] = (),
         title: str = "Interactive figure",
-        extra: Sequence[widgets.Widget] = (),
     ) -> None:
         if not controls:
             raise ValueError("LiveFigure needs at least one control (a slider or another value widget)")
@@ -93,7 +93,7 @@ class LiveFigure:
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox([widgets.VBox([*extra, *self.controls.values()]), self.image, self.status])
+        self.widget = widgets.VBox([widgets.VBox(list(self.controls.values())), self.image, self.status])
         self.refresh()
         self.timings.clear()
         self.created = next(LiveFigure._counter)
@@ -225,27 +225,50 @@ def fit_explorer(
     title: str = "Fit the model by hand",
     surface: bool = False,
     minimum: tuple[float, float] | None = None,
+    xlim: tuple[float, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+    levels: Sequence[float] | None = None,
+    loss_format: str = ",.1f",
+    error_color: str | None = None,
+    map_legend: str = "upper right",
+    map_legend_anchor: tuple[float, float] | None = None,
+    title_values: bool = False,
 ) -> LiveFigure:
     """Sliders for a model's parameters over a scatter of (x, y): the model curve, the errors, the loss.
 
     `predict(x, **params)` and `loss(y_true, y_pred)` are the learner's own functions; each slider is
     given as name -> (low, high, start, step). With `surface=True` (two sliders), a loss map over the
     sliders' ranges sits beside the fit, with a marker at the current setting and a star at `minimum`.
+    `xlim` and `ylim` fix the fit panel's ranges (the model curve spans `xlim`), e.g. so that the curve at
+    the starting values stays inside the frame; by default the frame hugs the data. `levels` (optional, round
+    numbers such as 0.1, 0.2, 0.5, 1, ...) are the loss map's contour levels, as in `plots.draw_contours`.
+    `loss_format` formats the loss in the figure's title (e.g. ".3g" for losses below 1). The map reaches a
+    little beyond the sliders' ranges, so that the marker stays whole at a corner, and the star is drawn
+    over the marker, so that it stays visible when the setting reaches the minimum. `error_color` (optional)
+    colours the error segments, e.g. black where they should stand apart from the model line's vermillion.
+    `map_legend` places the loss map's legend (a matplotlib location), away from where the marker goes;
+    with `map_legend_anchor` (axes coordinates, e.g. (0.5, -0.2) with `map_legend="upper center"`) it sits at
+    that point, outside the map if the point is, in one row, so that no setting of the sliders hides under it.
+    With `title_values=True` the fit panel's title names the sliders' values too ("w = 0.3, b = 0: mean squared
+    error = 131.0"), so that a static copy of the figure says which setting it shows.
     """
     x, y = _check_xy(x, y)
+    xlim, ylim = _check_limits("xlim", xlim), _check_limits("ylim", ylim)
     controls = {name: slider(name, *spec) for name, spec in sliders.items()}
     if surface and len(controls) != 2:
         raise ValueError(f"surface=True needs exactly two sliders, got {len(controls)}: {', '.join(controls)}")
     fig, axes = plots.live_figure(ncols=2 if surface else 1, size=(10.5, 3.8) if surface else (6.4, 3.6))
     ax = axes[0]
     ax.scatter(x, y, s=18, color=plots.DATA_COLOR, label="data", zorder=3)
-    grid = np.linspace(x.min(), x.max(), 100)
+    grid = np.linspace(*(xlim if xlim is not None else (x.min(), x.max())), 100)
     (curve,) = ax.plot(grid, grid, color=plots.MODEL_COLOR, lw=2.5, label="model")
-    errors = LineCollection([], colors=plots.ERROR_COLOR, linewidths=1, label="errors")
+    errors = LineCollection([], colors=error_color or plots.ERROR_COLOR, linewidths=1, label="errors")
     ax.add_collection(errors, autolim=False)
     ax.set(xlabel=xlabel, ylabel=ylabel)
     margin = 0.25 * (y.max() - y.min())
-    ax.set_ylim(y.min() - margin, y.max() + margin)
+    ax.set_ylim(ylim if ylim is not None else (y.min() - margin, y.max() + margin))
+    if xlim is not None:
+        ax.set_xlim(xlim)
     ax.legend(loc="upper left")
     headline = ax.set_title(" ")
 
@@ -254,7 +277,8 @@ def fit_explorer(
         curve.set_ydata(predict(grid, **params))
         errors.set_segments(np.stack([np.column_stack([x, y]), np.column_stack([x, y_hat])], axis=1))
         value = float(loss(y, y_hat))
-        headline.set_text(f"mean squared error = {value:,.1f}")
+        setting = ", ".join(f"{name} = {_format_value(params[name] + 0.0)}" for name in sliders)  # + 0.0: no -0
+        headline.set_text(f"{setting + ': ' if title_values else ''}mean squared error = {value:{loss_format}}")
         if surface:
             marker.set_data([params[names[0]]], [params[names[1]]])
         return f"Mean squared error: {value:,.2f}"
@@ -262,14 +286,32 @@ def fit_explorer(
     animated: tuple[Artist, ...] = (curve, errors, headline)
     if surface:
         names = list(sliders)
-        first, second = (np.linspace(sliders[n][0], sliders[n][1], 61) for n in names)
+        pads = {n: 0.03 * (sliders[n][1] - sliders[n][0]) for n in names}  # room for the marker at a corner
+        first, second = (np.linspace(sliders[n][0] - pads[n], sliders[n][1] + pads[n], 61) for n in names)
         losses = plots.loss_grid(lambda p, q: loss(y, predict(x, **{names[0]: p, names[1]: q})), first, second)
-        plots.draw_contours(axes[1], first, second, losses, (names[0], names[1]), minimum)
+        plots.draw_contours(axes[1], first, second, losses, (names[0], names[1]), minimum, levels=levels)
         axes[1].set_title("the loss over every setting")
         (marker,) = axes[1].plot([], [], "o", ms=10, color=plots.MODEL_COLOR, mec="white", label="your setting")
-        axes[1].legend(loc="upper right", framealpha=0.8, frameon=True)
-        animated += (marker,)
+        if map_legend_anchor is None:
+            axes[1].legend(loc=map_legend, framealpha=0.8, frameon=True)
+        else:
+            axes[1].legend(loc=map_legend, bbox_to_anchor=map_legend_anchor, ncols=2, frameon=False)
+        star = [line for line in axes[1].lines if line.get_label() == "minimum"]
+        animated += (marker, *star)  # the star last: drawn over the marker when they meet
     return LiveFigure(fig, update, controls, animated=animated, title=title)
+
+
+def _check_limits(name: str, limits: Any) -> tuple[float, float] | None:
+    """None, or two finite increasing numbers (low, high) for an axis range."""
+    if limits is None:
+        return None
+    try:
+        low, high = (float(v) for v in limits)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be two numbers (low, high), got {limits!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"{name} must be two finite numbers with low < high, got {limits!r}")
+    return low, high
 
 
 def _check_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -280,66 +322,120 @@ def _check_xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def training_explorer(
-    x: np.ndarray,
-    y: np.ndarray,
-    predict: Callable[..., np.ndarray],
-    history: Mapping[str, np.ndarray],
-    losses: np.ndarray,
+EARLIER_WALKS = 8  # descent_explorer keeps this many walks from earlier starts on its panels
+
+
+def descent_explorer(
+    loss: Callable[[np.ndarray], float],
+    gradient: Callable[[np.ndarray], np.ndarray],
     surface: tuple[str, str, np.ndarray, np.ndarray, np.ndarray],
-    xlabel: str = "x",
-    ylabel: str = "y",
-    title: str = "Training, epoch by epoch",
+    lr: float,
+    steps: int = 40,
+    start: tuple[float, float] = (0.0, 0.0),
+    minimum: tuple[float, float] | None = None,
+    levels: Sequence[float] | None = None,
+    title: str = "Walk downhill from a start you choose",
+    floor: float | None = None,
+    floor_label: str = "noise level",
+    margin: float = 0.15,
 ) -> LiveFigure:
-    """An epoch slider (and a play button) stepping through a finished training run.
-
-    `history` maps each parameter's name to its value at every epoch (epoch 0 = the start) and `losses`
-    holds the loss at each epoch. Three panels move together: the model over the data, the path on the
-    loss map `surface = (first_name, second_name, first_grid, second_grid, loss_grid)`, and the loss curve.
-    Nothing is trained on a move: the slider only looks up an epoch that was already computed.
+    """Choose where gradient descent starts, and how many steps it has taken: the path on the loss map
+    (the steps taken so far solid white, the steps still to come dotted), the arrow of the next step (minus the
+    learning rate times the gradient, drawn where the walk now stands, a ring), and the loss per step. When a
+    start slider is let go at a new start, the walk before it stays on both panels, dashed in light blue, and the
+    ones before that in light grey (the last `EARLIER_WALKS` walks in all).
+    `surface = (first_name, second_name, first_grid, second_grid, loss_grid)`; the start sliders span the
+    grids less `margin` (a fraction of each range) at both ends, so the start and its first arrow stay inside
+    the frame. `floor` (optional) draws a dashed line on the loss panel, e.g. the loss the noise alone leaves.
+    Moving a slider reruns the descent (plain NumPy, a few microseconds).
     """
-    x, y = _check_xy(x, y)
-    history = {name: np.asarray(values, dtype=float) for name, values in history.items()}
-    losses = np.asarray(losses, dtype=float)
-    epochs = len(losses) - 1
-    if epochs < 1 or any(len(v) != len(losses) for v in history.values()):
-        raise ValueError(f"every history entry needs {len(losses)} values (one per epoch), like losses")
+    from helpers.training import descend  # here, not at the top: helpers.training is the learner's next step
+
+    if not callable(loss) or not callable(gradient):
+        raise TypeError("loss and gradient must be functions of the parameters (a NumPy array of two numbers)")
+    lr = positive_number("lr (the learning rate)", lr)
+    steps = positive_int("steps", steps)
     first_name, second_name, first, second, grid = surface
-    missing = {first_name, second_name} - set(history)
-    if missing:
-        raise ValueError(f"surface names {', '.join(sorted(missing))} are not in history ({', '.join(history)})")
-    epoch = widgets.IntSlider(value=0, min=0, max=epochs, description="epoch", continuous_update=True,
-                              layout=widgets.Layout(width="420px"))
-    play = widgets.Play(value=0, min=0, max=epochs, interval=150, description="play")
-    widgets.jslink((play, "value"), (epoch, "value"))
-    fig, (fit_ax, map_ax, loss_ax) = plots.live_figure(ncols=3, size=(12.5, 3.6))
-    shown = np.random.default_rng(0).choice(len(x), size=min(len(x), 200), replace=False)
-    fit_ax.scatter(x[shown], y[shown], s=8, color=plots.DATA_COLOR, alpha=0.6, label="data")
-    grid_x = np.linspace(x.min(), x.max(), 120)
-    (curve,) = fit_ax.plot(grid_x, grid_x, color=plots.MODEL_COLOR, lw=2.5, label="model")
-    fit_ax.set(xlabel=xlabel, ylabel=ylabel, ylim=(y.min() - 0.1 * np.ptp(y), y.max() + 0.1 * np.ptp(y)))
-    fit_ax.legend(loc="upper left")
-    headline = fit_ax.set_title(" ")
-    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name))
-    map_ax.set_title("path on the loss map")
-    (path,) = map_ax.plot([], [], "-", color="white", lw=1.5)
-    (point,) = map_ax.plot([], [], "o", ms=9, color=plots.MODEL_COLOR, mec="white")
-    loss_ax.plot(np.arange(epochs + 1), losses, color=plots.PALETTE["blue"], lw=2)
-    loss_ax.set(yscale="log", xlabel="epoch", ylabel="loss (log scale)", title="loss per epoch")
+    first, second = finite_array("first_grid", first, ndim=1), finite_array("second_grid", second, ndim=1)
+    start = finite_array("start", start, ndim=1, length=2)
+    margin = positive_number("margin", margin, allow_zero=True)
+    if margin >= 0.5:
+        raise ValueError(f"margin must be a fraction of each range in [0, 0.5), got {margin}")
+    floor = None if floor is None else positive_number("floor", floor)
+    inner = [(float(g[0] + margin * np.ptp(g)), float(g[-1] - margin * np.ptp(g))) for g in (first, second)]
+    if not (inner[0][0] <= start[0] <= inner[0][1] and inner[1][0] <= start[1] <= inner[1][1]):
+        raise ValueError(f"start must lie on the map, away from its edges ({first_name} in [{inner[0][0]:g}, "
+                         f"{inner[0][1]:g}], {second_name} in [{inner[1][0]:g}, {inner[1][1]:g}]), got {tuple(start)}")
+    spacing = [float(np.ptp(g)) / 20 for g in (first, second)]
+    controls = {
+        "start_a": slider(f"start {first_name}", *inner[0], float(start[0]), spacing[0]),
+        "start_b": slider(f"start {second_name}", *inner[1], float(start[1]), spacing[1]),
+        "step": widgets.IntSlider(value=0, min=0, max=steps, description="steps taken", continuous_update=True,
+                                  style={"description_width": "initial"}, layout=widgets.Layout(width="420px")),
+    }
+    for name in ("start_a", "start_b"):  # a new start counts when the slider is let go: the walk before it stays
+        controls[name].continuous_update = False
+    fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 4.0))
+    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum, levels=levels)
+    map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="the walk on the loss map")
+    older = LineCollection([], colors="0.82", linewidths=1.2, alpha=0.9)  # the walks before the previous one
+    map_ax.add_collection(older)
+    (before,) = map_ax.plot([], [], "--", color=plots.PALETTE["sky"], lw=1.4, alpha=0.9)  # the previous start's
+    (whole,) = map_ax.plot([], [], ":", color="white", lw=1.3, alpha=0.9)  # the steps still to come
+    (path,) = map_ax.plot([], [], ".-", color="white", lw=2.2, ms=6)
+    halo = [patheffects.withStroke(linewidth=4.5, foreground="white")]
+    (here,) = map_ax.plot([], [], "o", ms=12, mfc="none", mec=plots.MODEL_COLOR, mew=2.5, path_effects=halo)
+    star = None if minimum is None else map_ax.plot(*minimum, marker="*", ms=14, color=plots.PALETTE["yellow"],
+                                                    mec="black", ls="none")[0]  # on top of the walk's ring
+    arrow = mpl_patches.FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=16, lw=2.2,
+                                        color=plots.PALETTE["purple"], zorder=5)  # a hue apart from the ring's
+    map_ax.add_patch(arrow)
+    low, high = max(float(grid.min()), 1e-3), float(grid.max())
+    loss_ax.set(yscale="log", xlim=(0, steps), ylim=(low / 2, high * 2), xlabel="step",
+                ylabel="loss (log scale)", title="loss per step")
+    plots.plain_log_ticks(loss_ax, "y")
+    if floor is not None:  # the label sits under the line, where no walk's loss curve passes
+        loss_ax.axhline(floor, color="0.35", ls="--", lw=1.2)
+        loss_ax.text(steps, floor / 1.12, f"{floor_label} {floor:.3g}", ha="right", va="top", fontsize=9,
+                     color="0.25")
+    older_curves = LineCollection([], colors="0.7", linewidths=1.2)
+    loss_ax.add_collection(older_curves)
+    (curve_before,) = loss_ax.plot([], [], "--", color=plots.PALETTE["sky"], lw=1.6)
+    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2)
     (now,) = loss_ax.plot([], [], "o", ms=9, color=plots.MODEL_COLOR)
+    walks: dict[str, Any] = {"start": None, "run": None, "earlier": []}  # the walk shown, and those before it
 
-    def update(epoch: int) -> str:
-        params = {name: float(values[epoch]) for name, values in history.items()}
-        curve.set_ydata(predict(grid_x, **params))
-        path.set_data(history[first_name][: epoch + 1], history[second_name][: epoch + 1])
-        point.set_data([params[first_name]], [params[second_name]])
-        now.set_data([epoch], [losses[epoch]])
-        headline.set_text(f"epoch {epoch}: loss {losses[epoch]:.3g}")
-        values = ", ".join(f"{name} = {value:.2f}" for name, value in params.items())
-        return f"Epoch {epoch}: {values}; loss {losses[epoch]:.4g}"
+    def update(start_a: float, start_b: float, step: int) -> str:
+        run = descend(loss, gradient, np.array([start_a, start_b]), lr, steps)
+        if walks["start"] is not None and walks["start"] != (start_a, start_b):
+            walks["earlier"] = [*walks["earlier"], walks["run"]][-EARLIER_WALKS:]  # a new start: the last walk stays
+        walks["start"], walks["run"] = (start_a, start_b), run
+        taken = min(step, len(run.path) - 1)
+        point = run.path[taken]
+        move = -lr * np.asarray(gradient(point), dtype=float)
+        whole.set_data(run.path[taken:, 0], run.path[taken:, 1])
+        path.set_data(run.path[: taken + 1, 0], run.path[: taken + 1, 1])
+        here.set_data([point[0]], [point[1]])
+        arrow.set_positions(tuple(point), tuple(point + move))
+        curve.set_data(np.arange(len(run.losses)), run.losses)
+        now.set_data([taken], [run.losses[taken]])
+        compared = ""
+        if walks["earlier"]:
+            *oldest, previous = walks["earlier"]  # the previous walk dashed in light blue, the ones before it grey
+            older.set_segments([old.path for old in oldest])
+            older_curves.set_segments([np.column_stack([np.arange(len(old.losses)), old.losses]) for old in oldest])
+            before.set_data(previous.path[:, 0], previous.path[:, 1])
+            curve_before.set_data(np.arange(len(previous.losses)), previous.losses)
+            compared = (f" Dashed: the walk from your previous start ({previous.path[0, 0]:.2f}, "
+                        f"{previous.path[0, 1]:.2f}), loss {previous.losses[-1]:.3g} after {len(previous.losses) - 1}"
+                        f" steps." + (f" Grey: {len(oldest)} earlier walks." if oldest else ""))
+        return (f"Start ({start_a:.2f}, {start_b:.2f}); after {taken} steps {first_name} = {point[0]:.2f}, "
+                f"{second_name} = {point[1]:.2f}, loss {run.losses[taken]:.3g}; the next step (arrow) moves by "
+                f"({move[0]:+.2f}, {move[1]:+.2f}).{compared}")
 
-    return LiveFigure(fig, update, {"epoch": epoch}, animated=(curve, path, point, now, headline),
-                      title=title, extra=[play])
+    animated = (older, older_curves, before, whole, path, here, arrow, curve_before, curve, now,
+                *([star] if star is not None else []))
+    return LiveFigure(fig, update, controls, animated=animated, title=title)
 
 
 def learning_rate_explorer(
@@ -349,35 +445,60 @@ def learning_rate_explorer(
     minimum: tuple[float, float] | None = None,
     stable_limit: float | None = None,
     title: str = "Choose a learning rate",
+    levels: Sequence[float] | None = None,
+    compare: Mapping[str, float] | None = None,
+    floor: float | None = None,
 ) -> LiveFigure:
     """A log-scale learning-rate slider: the descent path on the loss map and the loss per step.
 
     `run(lr)` returns a `helpers.training.Run`. A diverging run is drawn up to its last finite step and
     the figure says in words that it diverged and what to try, instead of drawing NaNs.
     `lr_range` is (lowest, highest, start), each a learning rate (the slider moves in powers of ten).
+    `levels` (optional) are round contour levels for the map, as in `plots.draw_contours`.
+    `compare` (optional, label -> learning rate) are runs whose loss curves stay in grey, each in its own
+    line style, behind the chosen one, so that the choice is seen against them. The star at `minimum` is
+    drawn over the path, so that it stays visible when the path crosses it. `floor` (optional) is the loss that
+    no parameters get much below (the noise floor), drawn as a thin dotted line on the loss plot.
     """
     low, high, start = lr_range
     if not 0 < low <= start <= high:
         raise ValueError(f"lr_range must be (lowest, highest, start), 0 < lowest <= start <= highest; got {lr_range}")
-    rate = widgets.FloatLogSlider(value=start, base=10, min=np.log10(low), max=np.log10(high), step=0.01,
+    rate = widgets.FloatLogSlider(value=start, base=10, min=np.log10(low), max=np.log10(high), step=0.005,
                                   description="learning rate", readout_format=".3g", continuous_update=True,
                                   style={"description_width": "initial"}, layout=widgets.Layout(width="480px"))
     first_name, second_name, first, second, grid = surface
     fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 3.8))
-    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum)
+    plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), levels=levels)
     map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path on the loss map")
     (path,) = map_ax.plot([], [], ".-", color="white", lw=1.2, ms=4)
+    star: tuple[Artist, ...] = ()  # redrawn after the path on every move, so it stays on top
+    if minimum is not None:
+        star = tuple(map_ax.plot(*minimum, marker="*", ms=14, color=plots.PALETTE["yellow"], mec="black", ls="none"))
     reference = run(start)
+    if reference.diverged:
+        reference = run(low)  # a full-length run sets the step axis
     steps = len(reference.rates) if not reference.diverged else reference.diverged_at
     loss_floor = float(grid.min())
     loss_ax.set(yscale="log", xlim=(0, steps), ylim=(max(loss_floor / 2, 1e-4), float(grid.max()) * 100),
                 xlabel="step", ylabel="loss (log scale)", title="loss per step")
+    plots.plain_log_ticks(loss_ax, "y")  # 0.1, 1, 10 rather than powers of ten
+    for (label, other), style in zip((compare or {}).items(), itertools.cycle((":", "-", "--", "-."))):
+        loss_ax.plot(run(positive_number(f"compare[{label!r}]", other)).losses, color="0.55", lw=1.2, ls=style,
+                     label=f"{label} ({other:g})")
+    if compare:
+        loss_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, handlelength=2.5,
+                       title="grey: fixed rates", title_fontsize=8)  # outside the axes, clear of every curve
+    if floor is not None:  # labelled on the plot, under the line, rather than among the grey rates
+        loss_ax.axhline(positive_number("floor", floor), color="black", lw=0.8, ls=(0, (1, 2)),
+                        label=f"noise floor {floor:.2g}")
+        loss_ax.text(0.98 * steps, floor / 1.08, f"noise floor {floor:.2g}", ha="right", va="top", fontsize=8)
     (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2)
     verdict = loss_ax.text(0.97, 0.95, " ", transform=loss_ax.transAxes, ha="right", va="top", fontsize=11,
                            color=plots.PALETTE["vermillion"], fontweight="bold")
 
     def update(lr: float) -> str:
         result = run(lr)
+        steps = len(result.rates)  # this run's own number of steps, not the starting rate's
         path.set_data(result.path[:, 0], result.path[:, 1])
         curve.set_data(np.arange(len(result.losses)), result.losses)
         if result.diverged:
@@ -392,7 +513,7 @@ def learning_rate_explorer(
         verdict.set_text(" ")
         return f"Learning rate {lr:.3g}: loss {result.losses[0]:.3g} → {result.final_loss:.3g} after {steps} steps."
 
-    return LiveFigure(fig, update, {"lr": rate}, animated=(path, curve, verdict), title=title)
+    return LiveFigure(fig, update, {"lr": rate}, animated=(path, *star, curve, verdict), title=title)
 
 
 def boundary_explorer(

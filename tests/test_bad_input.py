@@ -47,6 +47,18 @@ def descend(**changes):
     return training.descend(**arguments)
 
 
+def walk(**changes):
+    arguments = {
+        "loss": lambda p: training.line_loss(p, *LINE),
+        "gradient": lambda p: training.line_gradient(p, *LINE),
+        "surface": ("a", "b", GRID, GRID, np.ones((5, 5))),
+        "lr": 0.1,
+        "start": (0.5, 0.5),
+    }
+    arguments.update(changes)
+    return widgets.descent_explorer(**arguments)
+
+
 def train(**changes):
     arguments = {
         "model": networks.mlp((2, 3, 1)),
@@ -222,28 +234,20 @@ TABLE = [
     ("widgets.fit_explorer", lambda: explorer(y=LINE[1][:3]), ValueError, "same length"),
     ("widgets.fit_explorer", lambda: explorer(x=np.full(10, NAN)), ValueError, "x contains NaN"),
     ("widgets.fit_explorer", lambda: explorer(surface=True), ValueError, "exactly two sliders"),
-    (
-        "widgets.training_explorer",
-        lambda: widgets.training_explorer(
-            *LINE, min, {"a": np.ones(2)}, np.ones(3), ("a", "a", GRID, GRID, np.ones((5, 5)))
-        ),
-        ValueError,
-        "one per epoch",
-    ),
-    (
-        "widgets.training_explorer",
-        lambda: widgets.training_explorer(
-            *LINE, min, {"a": np.ones(3)}, np.ones(3), ("a", "z", GRID, GRID, np.ones((5, 5)))
-        ),
-        ValueError,
-        "not in history",
-    ),
-    (
-        "widgets.training_explorer",
-        lambda: widgets.training_explorer("x", LINE[1], min, {}, np.ones(3), ("a", "b", GRID, GRID, np.ones((5, 5)))),
-        TypeError,
-        "x must be an array",
-    ),
+    ("widgets.fit_explorer", lambda: explorer(ylim=(90, 0)), ValueError, "ylim must be two finite numbers"),
+    ("widgets.fit_explorer", lambda: explorer(xlim=5), ValueError, "xlim must be two numbers"),
+    ("widgets.fit_explorer", lambda: explorer(surface=True, levels=[1, 0.5],
+                                              sliders={"a": (0.0, 1.0, 0.5, 0.1), "b": (0.0, 1.0, 0.5, 0.1)}),
+     ValueError, "levels must be"),
+    ("widgets.descent_explorer", lambda: walk(lr=-0.5), ValueError, "lr (the learning rate) must be a positive"),
+    ("widgets.descent_explorer", lambda: walk(lr="fast"), TypeError, "lr (the learning rate) must be a number"),
+    ("widgets.descent_explorer", lambda: walk(steps=0), ValueError, "steps must be"),
+    ("widgets.descent_explorer", lambda: walk(start=(5.0, 0.5)), ValueError, "start must lie on the map"),
+    ("widgets.descent_explorer", lambda: walk(start=(0.5,)), ValueError, "start must have 2 rows"),
+    ("widgets.descent_explorer", lambda: walk(gradient=None), TypeError, "loss and gradient must be functions"),
+    ("widgets.descent_explorer", lambda: walk(margin=0.6), ValueError, "margin must be a fraction"),
+    ("widgets.descent_explorer", lambda: walk(floor=-0.1), ValueError, "floor must be a positive"),
+    ("widgets.descent_explorer", lambda: walk(start=(0.02, 0.5)), ValueError, "away from its edges"),
     (
         "widgets.learning_rate_explorer",
         lambda: widgets.learning_rate_explorer(min, ("a", "b", GRID, GRID, np.ones((5, 5))), (0.1, 0.01, 0.05)),
@@ -261,6 +265,15 @@ TABLE = [
         lambda: widgets.learning_rate_explorer(min, ("a", "b", GRID, GRID, np.ones((5, 5))), (0.01, 1.0, 2.0)),
         ValueError,
         "lr_range",
+    ),
+    (
+        "widgets.learning_rate_explorer",
+        lambda: widgets.learning_rate_explorer(
+            lambda lr: training.descend(lambda p: float(p @ p), lambda p: 2 * p, np.ones(2), lr, 5),
+            ("a", "b", GRID, GRID, np.ones((5, 5))), (0.01, 1.0, 0.1), levels=[1.0, 0.5],
+        ),
+        ValueError,
+        "levels must be at least two increasing positive numbers",
     ),
     (
         "widgets.boundary_explorer",

@@ -114,6 +114,10 @@ def test_the_setup_cell_fetches_the_course_on_colab_and_the_notebook_runs(tmp_pa
     monkeypatch.setenv("IPYTHONDIR", str(ipython))
     monkeypatch.setenv("COURSE_SOURCE", f"file://{source}")
     nb = nbformat.read(notebooks.NOTEBOOK_DIR / "01_the_neuron.ipynb", as_version=4)
+    committed_status = re.search(r"Mean squared error: [\d,.]+", str(nb.cells)).group(0)  # the slider figure's
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
     probe = nbformat.v4.new_code_cell(
         "import helpers, sys\nprint(helpers.__file__)\nprint('google.colab' in sys.modules)"
     )
@@ -124,4 +128,4 @@ def test_the_setup_cell_fetches_the_course_on_colab_and_the_notebook_runs(tmp_pa
     assert colab == "True"
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
-    assert re.search(r"Mean squared error: 1,069\.61", str(nb.cells[-1].outputs) + str(nb.cells))
+    assert committed_status in str(nb.cells)  # the live figure was built and drew its default state

@@ -17,7 +17,7 @@ from helpers import (
     overfitting_exercises,
     sgd_exercises,
 )
-from helpers.neuron_exercises import MSE_TARGET, q1, q2, q3, q4
+from helpers.neuron_exercises import MSE_TARGET, q1, q2, q3, q4, q5, q6, q7
 
 EVERY_EXERCISE = {
     f"{module.__name__.split('.')[-1]}.{name}": getattr(module, name)
@@ -44,48 +44,100 @@ MALFORMED = [None, Ellipsis, "0.5", 3 + 4j, [1, 2, 3], np.full(3, np.nan), raise
 
 
 def test_leaky_relu_checker():
-    assert q1.feedback(lambda z: np.where(z > 0, z, 0.1 * z))[0]
-    assert q1.feedback(lambda z: torch.nn.functional.leaky_relu(torch.tensor(z), 0.1))[0]
+    assert q2.feedback(lambda z: np.where(z > 0, z, 0.1 * z))[0]
+    assert q2.feedback(lambda z: torch.nn.functional.leaky_relu(torch.tensor(z), 0.1))[0]
     wrong = [lambda z: np.maximum(0, z), lambda z: np.where(z > 0, z, 0.01 * z), lambda z: 0.1 * z, lambda z: z[:3]]
     for answer in wrong:
-        correct, message = q1.feedback(answer)
+        correct, message = q2.feedback(answer)
         assert not correct and message.startswith(exercises.NOT_YET)
-    assert "shape (21,)" in q1.feedback(lambda z: z[:3])[1]
+    assert "shape (21,)" in q2.feedback(lambda z: z[:3])[1]
+
+
+def test_leaky_relu_checker_accepts_an_in_place_function_with_a_warning():
+    def in_place(z):
+        z[z < 0] *= 0.1
+        return z
+
+    correct, message = q2.feedback(in_place)
+    assert correct and "changed its input" in message
+    assert "changed its input" not in q2.feedback(lambda z: np.where(z > 0, z, 0.1 * z))[1]
+
+
+def test_leaky_relu_checker_tries_a_2d_array():
+    assert not q2.feedback(lambda z: np.array([z[0] if z[0] > 0 else 0.1 * z[0]] * len(z)))[0]
+    correct, message = q2.feedback(lambda z: np.where(z.ravel() > 0, z.ravel(), 0.1 * z.ravel()))
+    assert not correct and "2-D" in message
+
+
+def test_mystery_neuron_choice_explains_each_wrong_option():
+    assert q3.feedback("b")[0]
+    for letter, words in {"a": "x = −1", "c": "slope 1", "d": "sigmoid"}.items():
+        correct, message = q3.feedback(letter)
+        assert not correct and words in message
 
 
 def test_fahrenheit_to_celsius_checker():
-    assert q2.feedback((1 / 1.8, -32 / 1.8))[0]
-    assert q2.feedback([0.5556, -17.78])[0]
-    assert q2.feedback((0.56, -17.8))[0]
-    assert q2.feedback((torch.tensor(1 / 1.8), np.float64(-32 / 1.8)))[0]
-    for answer in [(1.8, 32), (1 / 1.8, 32), (0.5, -17.78), (0.6, -17.78)]:
-        correct, message = q2.feedback(answer)
-        assert not correct and "0.55" not in message and "17.7" not in message
+    assert q4.feedback((1 / 1.8, -32 / 1.8))[0]
+    assert q4.feedback([0.5556, -17.78])[0]
+    assert q4.feedback((0.556, -17.8))[0]
+    assert q4.feedback((torch.tensor(1 / 1.8), np.float64(-32 / 1.8)))[0]
+    # judged by the outputs at 32 °F and 212 °F (within 0.5 °C): (0.55, -17.8) turns 212 °F into 98.8 °C
+    for answer in [(1.8, 32), (1 / 1.8, 32), (0.5, -17.78), (0.6, -17.78), (0.55, -17.8), (0.56, -17.8)]:
+        correct, message = q4.feedback(answer)
+        assert not correct and "0.55" not in message and "17.7" not in message and "212 °F gives" in message
+    assert "98.8 °C" in q4.feedback((0.55, -17.8))[1] and "rounding" in q4.feedback((0.55, -17.8))[1]
+    correct, message = q4.feedback((1 / 1.8, -32))  # the common slip: dividing F alone, then subtracting 32
+    assert not correct and "weight is right" in message and "the 32 as well" in message
+
+
+def test_bias_left_out_choice_explains_each_wrong_option():
+    assert q5.feedback("b")[0] and q5.feedback(" (B) ")[0]
+    assert "not a rule" in q5.feedback("b")[1] and "34" in q5.feedback("b")[1]  # the bias helps on some draws
+    for letter, words in {"a": "no such guarantee", "c": "almost never exactly 0"}.items():
+        correct, message = q5.feedback(letter)
+        assert not correct and words in message
 
 
 def test_fit_by_hand_checker_uses_the_real_error():
-    assert q3.feedback((0.12, 9.0))[0]
+    assert q1.feedback((0.12, 9.0))[0]
     for answer in [(0.5, 0.0), (0.2, 0.0), (0.0, 20.0)]:
-        correct, message = q3.feedback(answer)
+        correct, message = q1.feedback(answer)
         assert not correct and f"below {MSE_TARGET:g}" in message
 
 
-def test_layer_shape_checker():
-    assert q4.feedback(((4, 3), (3,)))[0]
-    assert q4.feedback(([4, 3], (1, 3)))[0]
-    for answer in [((3, 4), (3,)), ((4, 3), (4,)), ((4, 3, 1), (3,))]:
-        correct, message = q4.feedback(answer)
-        assert not correct and "(4, 3)" not in message
-    assert "W_shape is still `...`" in q4.feedback((Ellipsis, Ellipsis))[1]
-    assert "tuple of whole numbers" in q4.feedback(("4x3", (3,)))[1]
-    assert "needs a comma, (3,)" in q4.feedback(((4, 3), 3))[1]
+def test_cafe_layer_checker():
+    W, B = neuron_exercises.CAFE_W, neuron_exercises.CAFE_B
+    assert q6.feedback((W, B))[0]
+    assert q6.feedback((W.tolist(), B.reshape(1, 2)))[0]
+    for answer, words in [
+        ((W.T, B), "transposed"),
+        ((W[:, ::-1], B), "swapped"),
+        ((W, B[::-1]), "wrong order"),
+        ((W, np.zeros(2)), "which of the two neurons"),
+        ((W, np.zeros(3)), "one bias per output"),
+        ((W.ravel(), B), "one row per input"),
+        ((W + 0.1, B), "row i"),
+        ((W, B, B), "both parts"),
+        ((W, B.reshape(2, 1)), "shape (2,)"),
+        ((W, B.reshape(1, 2, 1)), "shape (2,)"),
+        ((np.array([[0.12, 0.05], [0.45, 0.8]]), B), "w2 = 0.44"),
+    ]:
+        correct, message = q6.feedback(answer)
+        assert not correct and words in message and "0.05" not in message
+
+
+def test_origin_line_prediction_explains_each_wrong_pair():
+    assert q7.feedback("b")[0]  # above 0.20 on the quiet days; too few bottles there
+    for letter, words in {"a": "pull against each other", "c": "starts at 0 bottles", "d": "above 0.20"}.items():
+        correct, message = q7.feedback(letter)
+        assert not correct and words in message
 
 
 def test_a_python_if_on_an_array_gets_a_numpy_tip():
     def leaky_relu(z):
         return z if z > 0 else 0.1 * z
 
-    correct, message = q1.feedback(leaky_relu)
+    correct, message = q2.feedback(leaky_relu)
     assert not correct and "np.where" in message
 
 
@@ -101,9 +153,9 @@ def test_every_checker_answers_malformed_input_with_a_sentence(exercise, answer)
 def test_unfinished_placeholders_get_a_specific_nudge():
     def unfinished(z): ...
 
-    assert "returned None" in q1.feedback(unfinished)[1]
-    assert "still `...`" in q2.feedback(...)[1]
-    assert "raised KeyError" in q1.feedback(raises)[1]
+    assert "returned None" in q2.feedback(unfinished)[1]
+    assert "still `...`" in q4.feedback(...)[1]
+    assert "raised KeyError" in q2.feedback(raises)[1]
 
 
 def test_a_buggy_checker_still_answers_with_a_sentence():
@@ -115,11 +167,12 @@ def test_a_buggy_checker_still_answers_with_a_sentence():
 
 
 def test_check_hint_and_solution_print(capsys):
-    q2.check((1 / 1.8, -32 / 1.8))
-    q2.hint()
-    q2.solution()
+    q4.check((1 / 1.8, -32 / 1.8))
+    q4.hint()
+    q4.solution()
     out = capsys.readouterr().out
-    assert out.startswith(exercises.CORRECT) and "Hint:" in out and "answer = (1 / 1.8, -32 / 1.8)" in out
+    assert out.startswith(exercises.CORRECT) and "Hint 1 of 2:" in out
+    assert "celsius_neuron = (1 / 1.8, -32 / 1.8)" in out
 
 
 def test_hints_come_in_levels_then_the_solution(capsys):
@@ -151,8 +204,18 @@ def test_a_multiple_choice_answer_gets_the_reason_its_option_is_wrong():
     assert exercise.feedback(...)[1].endswith('answer is still `...`: set it to one letter in quotes, such as "a".')
 
 
-# Notebooks 05-08 were reworked for issue 13: at least four exercises each, every one with hints in levels.
-REWORKED = {"multilayer_exercises", "sgd_exercises", "overfitting_exercises", "digits_exercises"}
+# Every notebook was reworked (05-08 for issue 13, 01-04 for issue 12): at least four exercises each, every one
+# with hints in levels.
+REWORKED = {
+    "neuron_exercises",
+    "loss_exercises",
+    "gradient_exercises",
+    "learning_rate_exercises",
+    "multilayer_exercises",
+    "sgd_exercises",
+    "overfitting_exercises",
+    "digits_exercises",
+}
 
 
 @pytest.mark.parametrize("module", sorted(REWORKED))
@@ -165,15 +228,16 @@ def test_reworked_notebooks_have_four_exercises_with_hints_in_levels(module):
 
 def test_solutions_shown_to_learners_pass_their_own_checks():
     namespace = {"np": np}
-    exec(q1.solution_text, namespace)
-    assert q1.feedback(namespace["leaky_relu"])[0]
-    for q in (q2, q3):
+    exec(q2.solution_text, namespace)
+    assert q2.feedback(namespace["leaky_relu"])[0]
+    for q, name in ((q1, "hand_fit"), (q3, "my_choice"), (q4, "celsius_neuron"), (q5, "my_choice_5"),
+                    (q7, "my_choice_7")):
         namespace = {}
         exec(q.solution_text, namespace)
-        assert q.feedback(namespace["answer"])[0]
-    namespace = {}
-    exec(q4.solution_text, namespace)
-    assert q4.feedback((namespace["W_shape"], namespace["B_shape"]))[0]
+        assert q.feedback(namespace[name])[0]
+    namespace = {"np": np}
+    exec(q6.solution_text, namespace)
+    assert q6.feedback((namespace["W_cafe"], namespace["B_cafe"]))[0]
 
 
 @pytest.mark.parametrize(
@@ -192,96 +256,258 @@ def test_converters_say_what_they_expected(convert, value, words):
         convert(value, "x")
 
 
-def test_mse_checker():
+def test_valley_floor_checker():
     ex = loss_exercises.q1
-    assert ex.feedback(lambda t, p: np.mean((p - t) ** 2))[0]
-    assert ex.feedback(lambda t, p: torch.nn.functional.mse_loss(torch.tensor(p), torch.tensor(t)))[0]
-    assert "absolute" in ex.feedback(lambda t, p: np.mean(np.abs(p - t)))[1]
-    assert "mean instead" in ex.feedback(lambda t, p: np.sum((p - t) ** 2))[1]
-    assert not ex.feedback(lambda t, p: np.mean(p - t) ** 2)[0]
+    assert ex.feedback(lambda x, y, a: np.mean(y - a * x))[0]
+    assert ex.feedback(lambda x, y, a: np.mean(y) - a * np.mean(x))[0]
+    assert ex.feedback(lambda x, y, a: [np.mean(y - a * x)])[0]  # one number in a list is still one number
+    assert "should be a number" in ex.feedback(lambda x, y, a: [np.mean(y - a * x)] * 2)[1]
+    assert "whatever a is" in ex.feedback(lambda x, y, a: np.mean(y))[1]
+    assert "not just a" in ex.feedback(lambda x, y, a: np.mean(y) - a)[1]
+    global_data = lambda x, y, a: np.mean(loss_exercises.Y - a * loss_exercises.X)  # noqa: E731
+    assert "notebook's 50 points" in ex.feedback(global_data)[1]
+    assert "parabola" in ex.feedback(lambda x, y, a: np.mean(y - a * x) + 0.5)[1]
+    assert not ex.feedback(lambda x, y, a: np.median(y - a * x))[0]
+    grid_search = lambda x, y, a: np.round(np.mean(y - a * x), 3)  # noqa: E731  a search in steps of 0.001
+    correct, message = ex.feedback(grid_search)
+    assert not correct and "grid" in message and "formula" in message
+    coarse = ex.feedback(lambda x, y, a: np.round(np.mean(y - a * x), 1))[1]
+    shown = [word.rstrip(";,") for word in coarse.split() if word[0].isdigit() and "." in word]
+    assert len(set(shown[-2:])) == 2, coarse  # the two losses it compares are printed with enough digits to differ
 
 
-def test_diagonal_checker():
+def test_visitors_in_hundreds_choice_explains_each_wrong_option():
     ex = loss_exercises.q2
-    ds = np.linspace(0, 12, 1201)
-    best = ds[np.argmin([np.mean((d * loss_exercises.X + d - loss_exercises.Y) ** 2) for d in ds])]
-    assert ex.feedback(best)[0] and ex.feedback(np.float64(best))[0]
-    for wrong in (6.0, 3.0, 8.0):
+    assert ex.feedback("b")[0] and ex.feedback(" (B) ")[0]
+    for wrong, words in (("a", "numbers near 1"), ("c", "not their offset"), ("d", "a hundred times larger")):
         correct, message = ex.feedback(wrong)
-        assert not correct and f"{best:.2f}" not in message
+        assert not correct and words in message
 
 
-def test_valley_bottom_checker():
+def test_outlier_rise_prediction_checker():
     ex = loss_exercises.q3
-    assert ex.feedback(tuple(np.polyfit(loss_exercises.X, loss_exercises.Y, 1)))[0]
-    assert ex.feedback((3.1, 7.95))[0]
-    for wrong in ((2.5, 8.5), (6.2, 6.2), (0, 0)):
-        assert not ex.feedback(wrong)[0]
+    assert ex.feedback(0.4)[0] and ex.feedback(20 / 49)[0] and ex.feedback(np.float64(0.4))[0]
+    assert ex.feedback([0.4])[0]  # one number in a list is still one number
+    for wrong, words in ((0, "does move"), (20, "does not jump"), (8, "adds to the loss"), (-0.4, "up, not down"),
+                         (1.0, "Exercise 1"), ("0.4", "without quotes")):
+        correct, message = ex.feedback(wrong)
+        assert not correct and words in message
+    y_typo = loss_exercises.Y.copy()
+    y_typo[10] += 20
+    x = loss_exercises.X
+    (a0, b0), (a1, b1) = np.polyfit(x, loss_exercises.Y, 1), np.polyfit(x, y_typo, 1)
+    assert np.isclose((a1 - a0) * x.mean() + b1 - b0, 0.4)  # the notebook's experiment agrees with the answer
 
 
-def test_line_gradient_checker():
+def test_round_bowl_design_checker():
+    ex = loss_exercises.q4
+    x = loss_exercises.X
+    standardised = (x - x.mean()) / x.std()
+    for right in (np.repeat([-1.0, 1.0], 25), standardised, list(-standardised), np.linspace(-1, 1, 50) / 0.589):
+        assert ex.feedback(right)[0], right
+    for wrong, words in ((x, "not centred"), (x - x.mean(), "spread them out"), (3 * standardised, "shrink them"),
+                         (standardised + 1, "not centred"), (np.ones(50), "the same number"),
+                         (np.repeat([-1.0, 1.0], 5), "shape (10,)"), (np.zeros((5, 10)), "shape (5, 10)"),
+                         ("1, -1", "the text"), ([np.nan] * 50, "NaN"), (None, "None")):
+        correct, message = ex.feedback(wrong)
+        assert not correct and words in message, (wrong, message)
+    assert "1.1" in ex.feedback(x - x.mean())[1] and "11.8" in ex.feedback(x - x.mean())[1]  # says how far off
+    assert "my_inputs is still" in ex.feedback()[1]
+
+
+def test_steepness_ratio_matches_the_notebooks_measurement():
+    x, y = loss_exercises.X, loss_exercises.Y
+    for inputs in (x, x - x.mean(), (x - x.mean()) / x.std(), loss_exercises.VISITORS / 100):
+        w0, b0 = np.polyfit(inputs, y, 1)
+        line_loss = lambda w, b: np.mean((w * inputs + b - y) ** 2)  # noqa: B023, E731
+        rises = [line_loss(w0 + 0.01 * np.cos(t), b0 + 0.01 * np.sin(t)) - line_loss(w0, b0)
+                 for t in np.linspace(0, np.pi, 3600, endpoint=False)]
+        assert np.isclose(max(rises) / min(rises), loss_exercises.steepness_ratio(inputs), rtol=1e-3)
+
+
+def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
     ex = gradient_exercises.q1
-    from helpers.training import line_gradient
 
-    def right(x, y, a, b):
-        return line_gradient(np.array([a, b]), x, y)
+    def right(x, y, lr, epochs):  # gradient descent on the mean absolute error: d|e|/de = sign(e)
+        a = b = 0.0
+        for _ in range(epochs):
+            slope = np.sign(a * x + b - y)
+            a, b = a - lr * np.mean(slope * x), b - lr * np.mean(slope)
+        return np.array([a, b])
 
     assert ex.feedback(right)[0]
-    assert ex.feedback(lambda x, y, a, b: list(right(x, y, a, b)))[0]
-    assert "half the right size" in ex.feedback(lambda *args: right(*args) / 2)[1]
-    assert "wrong way" in ex.feedback(lambda *args: -right(*args))[1]
-    assert "take the mean" in ex.feedback(lambda x, *args: right(x, *args) * len(x))[1]
-    assert not ex.feedback(lambda *args: right(*args)[::-1])[0]
+    assert ex.feedback(lambda *args: tuple(right(*args)))[0]
+
+    def with_where(x, y, lr, epochs):  # another way to write the sign, and the error the other way round
+        a = b = 0.0
+        for _ in range(epochs):
+            slope = -np.where(y - (a * x + b) > 0, 1.0, -1.0)
+            a, b = a - lr * np.mean(slope * x), b - lr * np.mean(slope)
+        return np.array([a, b])
+
+    assert ex.feedback(with_where)[0]
+
+    def with_sgd(x, y, lr, epochs):  # notebook 03's torch.optim.SGD cell wrapped in a function: no derivation
+        a, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+        optimizer = torch.optim.SGD([a, b], lr=lr)
+        x_t, y_t = torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
+        for _ in range(epochs):
+            optimizer.zero_grad()
+            torch.mean(torch.abs(a * x_t + b - y_t)).backward()
+            optimizer.step()
+        return np.array([a.item(), b.item()])
+
+    correct, message = ex.feedback(with_sgd)
+    assert not correct and "uses PyTorch" in message
+    assert "uses PyTorch" in ex.feedback(lambda x, y, lr, epochs: torch.tensor(right(x, y, lr, epochs)))[1]
+    assert [len(ex.hints), ex.hints[0].count("∂"), ex.hints[0].count("sign")] == [3, 0, 0]  # level 2 tells
+    fit = gradient_exercises.fit_line
+    assert "uphill" in ex.feedback(lambda x, y, lr, epochs: fit(x, y, lr, epochs, -1.0))[1]
+    # section 8's squared-error loop copied over, the one slip the exercise is built to catch
+    assert "squared error's gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, squared=True))[1]
+    assert "twice the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, 2.0))[1]
+    assert "half the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, 0.5))[1]  # a stray ½
+    assert "that is x, not 1" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, a_input=np.ones_like))[1]
+    assert "by |x|" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, a_input=np.abs))[1]
+    assert "returns (b, a)" in ex.feedback(lambda *args: right(*args)[::-1])[1]
+    assert "instead of" in ex.feedback(lambda x, y, lr, epochs: right(x, y, lr, epochs + 1))[1]
+    summed = ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, reduce=np.sum))[1]
+    assert "take the mean" in summed or "NaN" in summed
     assert "shape (2,)" in ex.feedback(lambda *args: np.append(right(*args), 0))[1]
 
+    def sequential(x, y, lr, epochs):  # updates a, then uses the new a for b's gradient
+        a = b = 0.0
+        for _ in range(epochs):
+            a = a - lr * np.mean(np.sign(a * x + b - y) * x)
+            b = b - lr * np.mean(np.sign(a * x + b - y))
+        return np.array([a, b])
 
-def test_slope_checker():
+    correct, message = ex.feedback(sequential)
+    assert not correct and "before either is updated" in message
+
+
+def test_quarter_drop_checker():
     ex = gradient_exercises.q2
-    assert ex.feedback(lambda f, t, h: (f(t + h) - f(t - h)) / (2 * h))[0]
-    assert "one-sided" in ex.feedback(lambda f, t, h: (f(t + h) - f(t)) / h)[1]
-    assert not ex.feedback(lambda f, t, h: (f(t + h) - f(t - h)) / h)[0]
+    curvature = gradient_exercises._vending_curvature()
+    right = 1.5 / curvature
+    # the answer is true: at η = 3/(2C) the real drop is a quarter of the tangent's promise, from w = 0.1 and 0.5
+    assert np.allclose([gradient_exercises.drop_ratio(right, w) for w in (0.1, 0.5)], 0.25)
+    assert np.allclose([gradient_exercises.drop_ratio(1 / curvature, w) for w in (0.1, 0.5)], 0.5)
+    assert ex.feedback(right)[0] and ex.feedback(6.35e-5)[0] and ex.feedback(6.4e-5)[0]
+    assert ex.feedback(np.array([6.35e-5]))[0] and ex.feedback(torch.tensor(6.35e-5))[0]
+    assert "close" in ex.feedback(6e-5)[1]  # 0.29 of the promise
+    assert "exactly half" in ex.feedback(1 / curvature)[1] and "exactly half" in ex.feedback(4.24e-5)[1]
+    assert "2/C" in ex.feedback(2 * right / 1.5)[1]
+    assert "¾ of the promise" in ex.feedback(0.5 / curvature)[1]
+    assert "½ in front" in ex.feedback(0.75 / curvature)[1]
+    assert "curvature C itself" in ex.feedback(curvature)[1]
+    assert "fraction" in ex.feedback(0.25)[1]
+    assert "positive" in ex.feedback(-right)[1]
+    assert "0.88 of the promise" in ex.feedback(1e-5)[1]
+    assert "0.53 of the promise" in ex.feedback(4e-5)[1]
+    assert "loss rises" in ex.feedback(1e-3)[1]
 
 
-def test_step_checker():
+def test_bolder_rate_choice_explains_each_wrong_option():
     ex = gradient_exercises.q3
-    assert ex.feedback(lambda p, g, lr: p - lr * g)[0]
-    assert "uphill" in ex.feedback(lambda p, g, lr: p + lr * g)[1]
-    assert not ex.feedback(lambda p, g, lr: p - g)[0]
+    assert ex.feedback("b")[0]
+    assert "2/C" in ex.feedback("c")[1] and "1/C" in ex.feedback("a")[1] and "no rule to stop" in ex.feedback("d")[1]
+    # the right answer is true: at 7e-5 w lands on alternate sides of the bottom, closer each time
+    from helpers.data import load_vending_machine
+
+    data = load_vending_machine()
+    x, y = data.visitors.astype(float), data.bottles_sold.astype(float)
+    best, w, distances = np.sum(x * y) / np.sum(x * x), 0.5, []
+    for _ in range(10):
+        w = w - 7e-5 * np.mean(2 * (w * x - y) * x)
+        distances.append(w - best)
+    assert all(d1 * d2 < 0 and abs(d2) < abs(d1) for d1, d2 in zip(distances, distances[1:], strict=False))
+    # the feedback's pointer back to section 7: lr = 0.5 overshoots across the line's valley, and the zigzag shrinks
+    across = gradient_exercises._steepest_line_curvature()
+    assert 1 < 0.5 * across < 2 and "Section 7" in ex.feedback("b")[1]
 
 
-def test_epochs_checker():
+def test_long_run_checker():
     ex = gradient_exercises.q4
-    assert ex.feedback(25)[0] and ex.feedback(np.int64(25))[0]
-    assert "too many" in ex.feedback(26)[1] and "too few" in ex.feedback(10)[1]
+    assert gradient_exercises.epochs_to_reach(1e-8, epochs=100) == 77
+    losses = _brief_losses()
+    predicted = 50 + 10 * np.log(losses[50] / 1e-8) / np.log(losses[40] / losses[50])  # from the table's rows
+    assert abs(predicted - 77) < 1 and ex.feedback(predicted)[0] and ex.feedback(np.int64(77))[0]
+    assert ex.feedback(74)[0] and ex.feedback(80)[0]
+    assert "too early" in ex.feedback(70)[1] and "too late" in ex.feedback(85)[1]
+    # the feedback's reason: the gentlest direction's curvature predicts the factor the table measured
+    gentle = gradient_exercises._gentlest_quadratic_curvature()
+    assert abs((1 - 0.1 * gentle) ** -20 / (losses[40] / losses[50]) - 1) < 0.02  # 13.9 against 14.1
+    assert "fixed factor" in ex.feedback(51)[1]  # a straight-line (linear) extrapolation of the loss
 
 
-def test_fast_learning_rate_checker():
+def test_limit_prediction_checker():
     ex = learning_rate_exercises.q1
-    assert ex.feedback(0.6)[0]
-    assert "diverges" in ex.feedback(0.9)[1]
-    assert "not below" in ex.feedback(0.05)[1]
-    assert "positive" in ex.feedback(-0.5)[1]
+    assert ex.feedback("c")[0] and "at least 28-fold" in ex.feedback("c")[1] and "less than" in ex.feedback("c")[1]
+    assert "mostly along b" in ex.feedback("a")[1] and "72.5, already 28 times" in ex.feedback("b")[1]
+    assert "get smaller" in ex.feedback("d")[1]
+    assert "28.5" not in ex.feedback("c")[1]  # the exact factor is the run cell's
 
 
-def test_stable_limit_checker():
+def test_limit_prediction_bounds_hold():  # the reasoning q1 teaches: new top-left entry <= new k_max <= 100 x old
+    limit, X = learning_rate_exercises.stable_limit, learning_rate_exercises.X
+    factor = limit(X) / limit(10 * X)
+    corner = learning_rate_exercises.line_curvature(10 * X)[0, 0] * limit(X) / 2
+    assert corner <= factor < 100 and abs(factor - 28.5) < 0.05
+
+
+def test_centring_choice_checker():
     ex = learning_rate_exercises.q2
-    from helpers.training import line_curvature
+    assert ex.feedback(("b", 842, 100))[0] and ex.feedback((" (B) ", 700, 120))[0] and ex.feedback(["b", 841, 99.9])[0]
+    assert "842-fold" in ex.feedback(("b", 842, 100))[1] and "99.9-fold" in ex.feedback(("b", 842, 100))[1]
+    assert "removes the offset" in ex.feedback(("e", 842, 100))[1] and "100" not in ex.feedback(("e", 842, 100))[1]
+    assert "no y at all" in ex.feedback(("a", 842, 100))[1]
+    assert "same matrix" in ex.feedback(("c", 842, 100))[1]
+    assert "same everywhere" in ex.feedback(("d", 842, 100))[1]
+    assert "limit_rise_b = 100 is not close" in ex.feedback(("b", 100, 842))[1]  # the two factors swapped
+    assert "limit_rise_e = 842 is not close" in ex.feedback(("b", 842, 842))[1]
+    assert "below 1" in ex.feedback(("b", 1 / 842, 100))[1]  # the ratio upside down
+    assert "pass three things" in ex.feedback("b")[1] and "pass three things" in ex.feedback(...)[1]
+    assert "still `...`" in ex.feedback((..., ..., ...))[1]
+    assert "limit_rise_e is still" in ex.feedback(("b", 842, ...))[1]
+    assert "without quotes" in ex.feedback(("b", "842", 100))[1]  # a number written as text
 
-    def limit(x):
-        return 2 / np.linalg.eigvalsh(line_curvature(x)).max()
 
-    assert ex.feedback(limit(10 * learning_rate_exercises.X))[0]
-    assert "original x" in ex.feedback(limit(learning_rate_exercises.X))[1]
-    for wrong in (2.0, 0.0771, limit(learning_rate_exercises.X) / 10):
-        assert not ex.feedback(wrong)[0]
+def test_centring_factors_match_a_data_set_like_the_question():  # x near 290 K, spread 10; in units of 10 K
+    x = np.random.default_rng(0).normal(290, 10, 100_000)
+    x = (x - x.mean()) / x.std() * 10 + 290  # exactly mean 290, spread 10
+    curvature = learning_rate_exercises.line_curvature
+    k_max = [np.linalg.eigvalsh(curvature(inputs)).max() for inputs in (x, x - 290, x / 10)]
+    want_b, want_e = learning_rate_exercises._kelvin_rises()
+    assert np.isclose(k_max[0] / k_max[1], want_b) and np.isclose(k_max[0] / k_max[2], want_e)
 
 
-def test_step_decay_checker():
+def test_which_minimum_checker():
     ex = learning_rate_exercises.q3
-    assert ex.feedback(lambda step: 0.7 * 0.5 ** (step // 25))[0]
-    assert "step // 25" in ex.feedback(lambda step: 0.7 * 0.5 ** (step / 25))[1]
-    assert not ex.feedback(lambda step: 0.7)[0]
-    assert "schedule(0) raised" in ex.feedback(lambda: 0.7)[1]
+    assert ex.feedback("a")[0]
+    assert "24.3" in ex.feedback("b")[1] and "coincidence" in ex.feedback("c")[1]
+    assert "below 2 / 0.1" in ex.feedback("d")[1]
+
+
+def test_rescue_decay_checker():
+    ex = learning_rate_exercises.q4
+    for right in [(0.7, 3), (0.5, 5), [0.9, 1], (np.float64(0.8), np.int64(3))]:
+        assert ex.feedback(right)[0], right
+    assert "diverged at step 8" in ex.feedback((0.5, 25))[1]
+    assert "falls too far" in ex.feedback((0.3, 2))[1]
+    assert "between 0 and 1" in ex.feedback((1.5, 3))[1] and "between 0 and 1" in ex.feedback((1.0, 3))[1]
+    assert "whole number" in ex.feedback((0.5, 2.5))[1] and "whole number" in ex.feedback((0.5, 0))[1]
+    assert "two numbers" in ex.feedback(0.5)[1] and "has 3" in ex.feedback((0.5, 3, 1))[1]
+
+
+def _vending_namespace():
+    """Notebook 03's vending-machine names, for its solutions."""
+    from helpers.data import load_vending_machine
+
+    vending = load_vending_machine()
+    visitors, sold = vending.visitors, vending.bottles_sold
+    return {"visitors": visitors, "sold": sold, "vending_loss": lambda w: np.mean((w * visitors - sold) ** 2),
+            "curvature": 2 * np.mean(visitors.astype(float) ** 2)}
 
 
 def _brief_losses():
@@ -298,16 +524,18 @@ def _brief_losses():
 @pytest.mark.parametrize(
     "exercise, answer_of",
     [
-        (loss_exercises.q1, lambda ns: ns["mse"]),
-        (loss_exercises.q2, lambda ns: ns["my_best_d"]),
-        (loss_exercises.q3, lambda ns: ns["answer"]),
-        (gradient_exercises.q1, lambda ns: ns["line_gradient"]),
-        (gradient_exercises.q2, lambda ns: ns["slope"]),
-        (gradient_exercises.q3, lambda ns: ns["step"]),
-        (gradient_exercises.q4, lambda ns: ns["epochs_needed"]),
-        (learning_rate_exercises.q1, lambda ns: ns["lr"]),
-        (learning_rate_exercises.q2, lambda ns: ns["my_limit"]),
-        (learning_rate_exercises.q3, lambda ns: ns["schedule"]),
+        (loss_exercises.q1, lambda ns: ns["valley_floor"]),
+        (loss_exercises.q2, lambda ns: ns["my_prediction"]),
+        (loss_exercises.q3, lambda ns: ns["my_rise"]),
+        (loss_exercises.q4, lambda ns: ns["my_inputs"]),
+        (gradient_exercises.q1, lambda ns: ns["fit_line"]),
+        (gradient_exercises.q2, lambda ns: ns["my_rate"]),
+        (gradient_exercises.q3, lambda ns: ns["answer"]),
+        (gradient_exercises.q4, lambda ns: ns["my_epoch"]),
+        (learning_rate_exercises.q1, lambda ns: ns["limit_prediction"]),
+        (learning_rate_exercises.q2, lambda ns: (ns["answer"], ns["limit_rise_b"], ns["limit_rise_e"])),
+        (learning_rate_exercises.q3, lambda ns: ns["my_prediction"]),
+        (learning_rate_exercises.q4, lambda ns: ns["my_decay"]),
         (multilayer_exercises.q1, lambda ns: ns["my_gradient"]),
         (multilayer_exercises.q2, lambda ns: ns["backward"]),
         (multilayer_exercises.q3, lambda ns: ns["my_prediction"]),
@@ -357,6 +585,7 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "val": val,
         "spread_25": sgd_exercises.measured_spread(25),
         "standard_error": overfitting_exercises.test_standard_error(),
+        **_vending_namespace(),  # notebook 03's q2
     }
     exec(exercise.solution_text, namespace)
     assert exercise.feedback(answer_of(namespace))[0]

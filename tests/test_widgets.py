@@ -145,12 +145,52 @@ def test_surface_explorer_moves_a_marker_on_the_loss_map():
         surface=True,
         minimum=(3.16, 7.93),
     )
-    marker = live.animated[-1]
+    marker = next(artist for artist in live.animated if artist.get_label() == "your setting")
     live.set(a=3.0, b=8.0)
     assert list(marker.get_xdata()) == [3.0] and list(marker.get_ydata()) == [8.0]
     assert live.status_text == f"Mean squared error: {mse(y, 3 * x + 8):,.2f}"
+    assert live.animated[-1].get_label() == "minimum"  # the star is drawn last, over the marker
+    map_ax = live.fig.axes[1]
+    assert map_ax.get_xlim()[0] < -2.0 and map_ax.get_ylim()[1] > 12.0  # room for the marker at a corner
+    precise = widgets.fit_explorer(x, y, lambda x, a, b: a * x + b, mse, {"a": (-2.0, 8.0, 3.0, 0.1),
+                                   "b": (-2.0, 12.0, 8.0, 0.1)}, "x", "y", surface=True, loss_format=".3g")
+    assert precise.animated[2].get_text() == f"mean squared error = {mse(y, 3 * x + 8):.3g}"
+    outside = widgets.fit_explorer(x, y, lambda x, a, b: a * x + b, mse, {"a": (-2.0, 8.0, 3.0, 0.1),
+                                   "b": (-2.0, 12.0, 8.0, 0.1)}, "x", "y", surface=True, minimum=(3.16, 7.93),
+                                   map_legend="upper center", map_legend_anchor=(0.5, -0.15))
+    outside.fig.canvas.draw()
+    legend_box = outside.fig.axes[1].get_legend().get_window_extent()
+    assert legend_box.y1 < outside.fig.axes[1].get_window_extent().y0  # below the map: no marker hides under it
     with pytest.raises(ValueError, match="exactly two sliders"):
         widgets.fit_explorer(x, y, lambda x, a: a * x, mse, {"a": (0, 1, 0, 0.1)}, "x", "y", surface=True)
+
+
+def test_fit_explorer_limits_keep_the_starting_line_inside_the_frame():
+    vending = load_vending_machine()
+    live = widgets.fit_explorer(
+        vending.visitors, vending.bottles_sold, neuron, mse,
+        {"w": (0.0, 0.6, 0.3, 0.005), "b": (-10.0, 20.0, 0.0, 0.5)}, "visitors", "bottles", xlim=(0, 170), ylim=(0, 60),
+    )
+    ax, curve = live.fig.axes[0], live.animated[0]
+    assert ax.get_xlim() == (0, 170) and ax.get_ylim() == (0, 60)
+    xs, ys = curve.get_xdata(), curve.get_ydata()
+    assert xs.min() == 0 and xs.max() == 170  # the line spans the frame and shows the bias at zero visitors
+    assert 0 <= ys.min() and ys.max() <= 60  # at the starting values it stays inside
+    default = explorer()  # without limits the frame hugs the data, as before
+    assert default.fig.axes[0].get_xlim()[0] > 0
+
+
+def test_fit_explorer_title_can_name_the_setting():
+    vending = load_vending_machine()
+    live = widgets.fit_explorer(
+        vending.visitors, vending.bottles_sold, neuron, mse,
+        {"w": (0.0, 0.6, 0.3, 0.005), "b": (-10.0, 20.0, 0.0, 0.5)}, "visitors", "bottles", title_values=True,
+    )
+    title = live.fig.axes[0].title
+    assert title.get_text() == "w = 0.3, b = 0: mean squared error = 131.0"  # a static PNG says which setting
+    live.set(w=0.115, b=-0.0)
+    assert title.get_text().startswith("w = 0.115, b = 0: mean squared error = ")
+    assert explorer().fig.axes[0].title.get_text().startswith("mean squared error = ")  # the default is unchanged
 
 
 def test_loss_grid_orientation_matches_contourf():
@@ -173,29 +213,77 @@ def test_learning_rate_explorer_says_when_training_diverges_and_draws_no_nan():
         widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.1, 0.01, 0.05))
 
 
-def test_training_explorer_replays_recorded_epochs_without_training():
-    x = np.linspace(-1, 1, 30)
-    y = 2 * x**2
-    history = {"a": np.array([0.0, 1.0, 2.0]), "b": np.zeros(3), "c": np.zeros(3)}
-    calls = []
+def test_learning_rate_explorer_reports_each_runs_own_step_count():
+    x, y, a_grid, b_grid, grid, run = line_setup()
+    live = widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.9), stable_limit=0.771)
+    assert "diverged at step" in live.status_text
+    live.set(lr=0.5)
+    assert live.status_text.endswith(f"after {len(run(0.5).rates)} steps.")
 
-    def predict(x, a, b, c):
-        calls.append(a)
-        return a * x**2 + b * x + c
 
-    grids = (np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
-    live = widgets.training_explorer(
-        x, y, predict, history, np.array([1.0, 0.5, 0.0001]), ("b", "c", *grids, np.ones((5, 5)))
-    )
-    curve, path, point, now, headline = live.animated
-    live.set(epoch=2)
-    np.testing.assert_allclose(curve.get_ydata(), 2 * curve.get_xdata() ** 2)
-    assert len(path.get_xdata()) == 3 and list(now.get_xdata()) == [2]
-    assert headline.get_text() == "epoch 2: loss 0.0001" and calls == [0.0, 2.0]
-    with pytest.raises(ValueError, match="one per epoch"):
-        widgets.training_explorer(x, y, predict, {"a": np.zeros(2)}, np.ones(3), ("a", "a", *grids, np.ones((5, 5))))
-    with pytest.raises(ValueError, match="not in history"):
-        widgets.training_explorer(x, y, predict, history, np.ones(3), ("b", "z", *grids, np.ones((5, 5))))
+def test_learning_rate_explorer_keeps_compared_rates_in_grey_and_the_star_over_the_path():
+    x, y, a_grid, b_grid, grid, run = line_setup()
+    compare = {"too small": 0.05, "far too large": 0.85}
+    live = widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.05),
+                                          minimum=(3.0, 8.0), compare=compare)
+    path, star, curve, verdict = live.animated  # the star is drawn after the path, so it stays on top
+    map_ax, loss_ax = path.axes, curve.axes
+    greys = [line for line in loss_ax.get_lines() if line.get_color() == "0.55"]
+    assert [line.get_label() for line in greys] == ["too small (0.05)", "far too large (0.85)"]
+    assert len(greys[1].get_ydata()) == run(0.85).diverged_at  # a diverged rate's curve ends where it stopped
+    assert star.axes is map_ax and star.get_marker() == "*"
+    with pytest.raises(ValueError, match="compare"):
+        widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.05), compare={"x": -1})
+
+
+def test_learning_rate_explorer_draws_the_noise_floor():
+    x, y, a_grid, b_grid, grid, run = line_setup()
+    live = widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.05), floor=0.09)
+    loss_ax = live.animated[-2].axes
+    floors = [line for line in loss_ax.get_lines() if line.get_label() == "noise floor 0.09"]
+    assert len(floors) == 1 and np.allclose(floors[0].get_ydata(), 0.09)
+    assert loss_ax.get_ylim()[0] < 0.09 and "noise floor 0.09" in [text.get_text() for text in loss_ax.texts]
+    with pytest.raises(ValueError, match="floor"):
+        widgets.learning_rate_explorer(run, ("a", "b", a_grid, b_grid, grid), (0.001, 1.0, 0.05), floor=-1)
+
+
+def test_descent_explorer_walks_from_the_chosen_start_and_draws_the_next_step():
+    x = np.linspace(0, 1, 20)
+    y = 3 * x + 8
+
+    def loss(p):
+        return np.mean((p[0] * x + p[1] - y) ** 2)
+
+    def gradient(p):
+        error = p[0] * x + p[1] - y
+        return np.array([np.mean(2 * error * x), np.mean(2 * error)])
+
+    grid = np.linspace(-2, 12, 8)
+    surface = ("a", "b", grid, grid, plots.loss_grid(lambda a, b: loss(np.array([a, b])), grid, grid))
+    live = widgets.descent_explorer(loss, gradient, surface, lr=0.5, steps=10, start=(1.0, 1.0), floor=0.09)
+    older, older_curves, before, whole, path, here, arrow, curve_before, curve, now = live.animated  # in this order
+    assert len(path.get_xdata()) == 1 and len(curve.get_xdata()) == 11
+    assert len(whole.get_xdata()) == 11  # the whole walk still to come, dotted, before any step is taken
+    assert len(before.get_xdata()) == 0 and "previous start" not in live.status_text
+    first_step = -0.5 * gradient(np.ones(2))
+    np.testing.assert_allclose(np.array(arrow._posA_posB), [[1, 1], [1, 1] + first_step])  # the next step
+    live.set(step=3)
+    assert len(before.get_xdata()) == 0  # stepping along the same walk keeps no copy of it
+    live.set(step=3, start_a=4.0)
+    assert len(path.get_xdata()) == 4 and path.get_xdata()[0] == 4.0 and list(now.get_xdata()) == [3]
+    assert len(whole.get_xdata()) == 8  # steps 3 to 10 still to come
+    assert "after 3 steps" in live.status_text and live.error is None
+    # the walk from the previous start stays on both panels, dashed, to compare with
+    assert before.get_xdata()[0] == 1.0 and len(curve_before.get_xdata()) == 11
+    assert "previous start (1.00, 1.00)" in live.status_text and "Grey" not in live.status_text
+    assert len(older.get_segments()) == 0
+    for k, start_b in enumerate([2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 8.5]):  # every earlier walk stays, up to 8
+        live.set(start_b=start_b)
+        assert len(older.get_segments()) == len(older_curves.get_segments()) == min(k + 1, 7)
+    assert "Grey: 7 earlier walks" in live.status_text and live.error is None
+    assert not live.controls["start_a"].continuous_update  # a start counts when the slider is let go
+    start_a = live.controls["start_a"]  # the start sliders keep clear of the map's edges (15% of each range)
+    assert np.isclose(start_a.min, -2 + 0.15 * 14) and np.isclose(start_a.max, 12 - 0.15 * 14)
 
 
 def test_prerendered_settings_are_shown_without_drawing_again():
