@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 
 from helpers.data import load_vending_machine, noisy_line, quadratic
-from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose
+from helpers.exercises import Exercise, NotYet, as_array, as_number, call
 
 # q4: from the last rows of section 8's table, predict when the loss passes LOSS_TARGET (training runs on)
 LOSS_TARGET, LONG_EPOCHS, EPOCH_TOLERANCE = 1e-8, 100, 3
 # q2: one step on the vending machine from the left of the bottom; the rate whose real drop is a quarter of the promise
 PREDICT_W, QUARTER_TOLERANCE = 0.1, 0.03
+# q3: where w is after two steps of the rate 7e-5 from w = 0.5 (section 5's rule: the distance × (1 − ηC) per step)
+BOLDER_RATE, BOLDER_START, BOLDER_STEPS, BOLDER_TOLERANCE = 7e-5, 0.5, 2, 0.003
 # q1: names whose use means PyTorch (autograd, an optimizer) did the work the exercise asks for
 AUTOGRAD_NAMES = {"torch", "backward", "optim", "autograd", "requires_grad", "requires_grad_"}
 
@@ -191,22 +193,54 @@ def _check_quarter_drop(answer: Any) -> str:
                  " section 4's exact formula and divide it by the promise ηg² (q2.hint() helps).")
 
 
+def _vending_bottom() -> float:
+    """The vending machine's best weight w* (section 4's `w_one`)."""
+    data = load_vending_machine()
+    x, y = data.visitors.astype(float), data.bottles_sold.astype(float)
+    return float(np.sum(x * y) / np.sum(x * x))
+
+
+def bolder_w(steps: int = BOLDER_STEPS, factor: float | None = None) -> float:
+    """w after `steps` steps of rate BOLDER_RATE from w = 0.5: each step multiplies w − w* by `factor` (1 − ηC)."""
+    bottom = _vending_bottom()
+    if factor is None:
+        factor = 1 - BOLDER_RATE * _vending_curvature()
+    return float(bottom + factor**steps * (BOLDER_START - bottom))
+
+
 def _check_bolder_rate(answer: Any) -> str:
-    choose(answer, "b", {
-        "a": "a longer step is not a better one here. 1/C ≈ 4.2e-5 lands exactly on the bottom; 7e-5 is about"
-             " 1.65/C, so each step carries w past the bottom.",
-        "c": "overshooting further each time needs a rate above 2/C ≈ 8.5e-5 (section 4 prints it). At 7e-5 the"
-             " distance to the bottom is multiplied by 1 − ηC ≈ −0.65: the sign flips, but the size shrinks.",
-        "d": "gradient descent has no rule to stop; and here the loss goes down at every step, since each landing"
-             " point is nearer the bottom than the last.",
-    })
-    across = _steepest_line_curvature()
-    return ("each step multiplies the distance to the bottom by 1 − ηC ≈ −0.65 (C ≈ 23600): the minus sign puts w"
-            " on the other side, the 0.65 brings it closer: a zigzag that converges. Above 2/C the factor is"
-            " below −1 and it diverges (notebook 04). Section 7's walk began the same way across its valley:"
-            f" there the curvature across the valley is {across:.2f} and lr = 0.5, so the factor is"
-            f" 1 − 0.5 × {across:.2f} ≈ −{0.5 * across - 1:.2f}: the first step overshoots the floor, the next comes"
-            " back, and the zigzag dies out fast.")
+    guess = as_number(answer, "my_w")
+    factor = 1 - BOLDER_RATE * _vending_curvature()
+    right, bottom = bolder_w(), _vending_bottom()
+    if abs(guess - right) <= BOLDER_TOLERANCE:
+        return (f"w = {right:.4f}. Each step multiplies the distance to the bottom by 1 − ηC ≈ −{abs(factor):.2f}: the"
+                f" minus sign puts w on the other side of the bottom, the size {abs(factor):.2f} < 1 brings it"
+                f" closer. After one step w = {bolder_w(1):.4f}, left of the bottom ({bottom:.4f}); after two it is"
+                f" back on the right, at {factor**2:.2f} of the starting distance. Run the next cell: a zigzag that"
+                " converges. Above 2/C the factor would be below −1 and each landing further away: it diverges"
+                " (notebook 04). Section 7's walk began the same way: its first step crossed the valley's floor,"
+                " the next came back, and the zigzag died out fast (notebook 04 measures the"
+                " curvature across that valley).")
+    if abs(guess - bottom) <= 0.002:
+        raise NotYet(f"{guess:g} is (nearly) the bottom, where section 5's rate 4e-5 got in two steps. 7e-5 is a"
+                     " longer step than 1/C, the rate that lands on the bottom: what is 1 − ηC now?")
+    if abs(guess - bolder_w(1)) <= BOLDER_TOLERANCE:
+        raise NotYet(f"{guess:g} is where the first step lands. The question asks for w after two steps.")
+    if abs(guess - bolder_w(3)) <= BOLDER_TOLERANCE:
+        raise NotYet(f"{guess:g} is where the third step lands. The question asks for w after two steps.")
+    if abs(guess - bolder_w(1, abs(factor))) <= BOLDER_TOLERANCE:
+        raise NotYet(f"{guess:g} uses the size of 1 − ηC but not its sign, for one step. The factor is negative:"
+                     " where does one step put w? And the question asks for two steps.")
+    if abs(guess - factor**2 * BOLDER_START) <= BOLDER_TOLERANCE:
+        raise NotYet(f"{guess:g} is 0.5 × (1 − ηC)²: the rule multiplies the distance to the bottom, w − w*, not w"
+                     " itself. Start from the distance 0.5 − w_one, then add w_one back.")
+    if abs(guess - bolder_w(2, 1 + BOLDER_RATE * _vending_curvature())) <= 0.05:
+        raise NotYet(f"{guess:g} uses 1 + ηC: the step goes against the slope, so the factor is 1 − ηC.")
+    if abs(guess - bottom) > BOLDER_START - bottom:
+        raise NotYet(f"{guess:g} is further from the bottom than the start: that would mean it diverges, which"
+                     " needs 1 − ηC below −1. Work out 1 − ηC for η = 7e-5 with C = `curvature`.")
+    raise NotYet(f"{guess:g} is not it yet. Two steps multiply the distance to the bottom, 0.5 − w_one, by"
+                 " (1 − ηC) twice; w is then w_one plus that distance (q3.hint() helps).")
 
 
 def _steepest_line_curvature() -> float:
@@ -228,14 +262,13 @@ def _check_long_run(answer: Any) -> str:
     if abs(guess - right) <= EPOCH_TOLERANCE:
         losses = _long_losses()
         factor, ratio = losses[50] / LOSS_TARGET, losses[40] / losses[50]
-        gentle = _gentlest_quadratic_curvature()
         return (f"the loss first falls below {LOSS_TARGET:g} at epoch {right} (run the next cell). Each ten epochs"
                 f" divide it by about the same factor, so two rows of the table predict the whole tail: a factor"
                 f" of {factor:.0f} more takes 10·log({factor:.0f}) / log({ratio:.0f}) ≈"
-                f" {10 * np.log(factor) / np.log(ratio):.0f} epochs after epoch 50. Why the factor holds: along the"
-                f" gentlest direction the curvature is {gentle:.2f}, so each step keeps 1 − 0.1 × {gentle:.2f} of the"
-                f" distance there, and ten epochs divide the loss (a square) by (1 − 0.1 × {gentle:.2f})^−20 ="
-                f" {(1 - 0.1 * gentle) ** -20:.1f}; the steeper directions were gone long before (notebook 04).")
+                f" {10 * np.log(factor) / np.log(ratio):.0f} epochs after epoch 50. Why the factor holds: the loss"
+                " falls along three directions at once, each by its own factor per step, as the one weight did in"
+                " section 5; the steeper directions are gone early, and the gentlest one, left alone, keeps its"
+                " factor from then on (notebook 04 shows how to find such directions and their curvatures).")
     if guess <= 52:
         raise NotYet(f"{guess:g} is far too early. The loss does not fall by a fixed amount per epoch (then it"
                      " would soon be negative) but by a fixed factor: about 14 every ten epochs.")
@@ -279,11 +312,13 @@ q3 = Exercise(
     "A bolder rate",
     _check_bolder_rate,
     (
-        "Compare 7e-5 with the two numbers section 4 printed, 1/C and 2/C.",
-        "Section 5: on this parabola one step multiplies the distance to the bottom, w − w*, by 1 − ηC. Work"
-        " out 1 − ηC for η = 7e-5: its sign says which side w lands on, its size whether it gets closer.",
+        "Section 5's rule: each step multiplies the distance to the bottom, w − w*, by 1 − ηC (C = `curvature`,"
+        " w* = `w_one`). Work out that factor for η = 7e-5: is it positive or negative? Bigger or smaller than 1"
+        " in size?",
+        "The distance starts at 0.5 − w_one. Two steps multiply it by (1 − ηC) twice, so after two steps it is"
+        " (1 − ηC)² × (0.5 − w_one), and w = w_one + that distance.",
     ),
-    'answer = "b"',
+    "my_w = w_one + (1 - 7e-5 * curvature) ** 2 * (0.5 - w_one)  # two steps, each × (1 − ηC) ≈ −0.65",
 )
 q4 = Exercise(
     "Predict the long run",

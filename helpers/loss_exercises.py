@@ -121,12 +121,20 @@ def _check_rise(answer: Any) -> str:
                  " height at x = mean(x), then, and how much does it change when one y of 50 rises by 20?")
 
 
-# q4: design: inputs of the learner's own choosing whose line has a round loss map
+# q4: design: inputs of the learner's own choosing whose line has a valley of ratio 4, steepest along b
 N_INPUTS = 50
-ROUND_ENOUGH = 1.1  # rounder than the quadratic neuron's bowl of section 4 (ratio 1.11)
+TARGET_RATIO, RATIO_TOLERANCE = 4.0, 0.4  # accepted: a steepness ratio from 3.6 to 4.4
 
 
-def _check_round_inputs(answer: Any) -> str:
+def steepest_direction(inputs: np.ndarray) -> float:
+    """The angle (degrees, 0 to 90) between the w axis and the direction in which the loss rises fastest."""
+    inputs = np.asarray(inputs, dtype=float)
+    curvature = 2 * np.array([[np.mean(inputs**2), np.mean(inputs)], [np.mean(inputs), 1.0]])
+    steep = np.linalg.eigh(curvature)[1][:, 1]
+    return float(np.degrees(np.arctan2(abs(steep[1]), abs(steep[0]))))
+
+
+def _check_ratio_four(answer: Any) -> str:
     if isinstance(answer, str):
         raise NotYet(f"my_inputs is the text {answer!r}: it should be {N_INPUTS} numbers, such as an np.array.")
     inputs = as_array(answer, "my_inputs")
@@ -138,22 +146,33 @@ def _check_round_inputs(answer: Any) -> str:
     if np.isclose(np.var(inputs), 0, atol=1e-12 * max(1.0, mean_square)):
         raise NotYet("all your inputs are the same number: then w·x and b lift every prediction alike, w and b do"
                      " the same job, and along the valley floor the loss does not rise at all. Spread them out.")
-    ratio = steepness_ratio(inputs)
+    ratio, angle = steepness_ratio(inputs), steepest_direction(inputs)
     measured = (f"mean(inputs) = {mean:.3g} and mean(inputs²) = {mean_square:.3g}, so the curvatures are"
-                f" {2 * mean_square:.3g} along w, 2 along b and {2 * mean:.3g} across")
-    if ratio < ROUND_ENOUGH:
-        return (f"your inputs give a steepness ratio of {ratio:.3f}: {measured}. A round bowl needs no cross"
-                " curvature (inputs centred on 0) and the same curvature along w as along b (mean(inputs²) = 1):"
-                " standardised inputs. Any numbers do once they are centred and divided by their spread, in any"
-                " units: that is why feature scaling works for every input, not only for visitors.")
-    if abs(mean) > 0.1 * np.sqrt(mean_square):
+                f" {2 * mean_square:.3g} along w, 2 along b and {2 * mean:.3g} across; steepness ratio {ratio:.3g}")
+    if ratio > 1.05:
+        measured += f", steepest {angle:.0f}° from the w axis"
+    close = abs(ratio - TARGET_RATIO) <= RATIO_TOLERANCE
+    if close and angle > 45:
+        return (f"{measured}. The valley is {ratio:.2f} times steeper across than along, and b is the steep"
+                " direction: the curvature along w must be 2/4 = 0.5, so mean(inputs²) = 0.25, with no cross"
+                " curvature (mean 0) to tilt it. Inputs with a standard deviation of 0.5 do it, such as the"
+                " standardised visitors halved: shrinking the inputs makes w gentle, growing them makes it steep.")
+    if close:
+        raise NotYet(f"{measured}: the ratio is right, but w is the steep direction, not b. The curvature along w"
+                     " is too large: it should be a quarter of the 2 along b, not four times it.")
+    if ratio < 1.1:
+        fix = ("that is a round bowl, like the standardised visitors': every direction equally steep. Make b the"
+               " steeper direction, four times steeper than w")
+    elif abs(mean) > 0.1 * np.sqrt(mean_square):
         fix = ("they are not centred on 0, so w and b trade and the valley is tilted: make their mean 0 first"
-               " (subtract it)")
-    elif mean_square > 1:
-        fix = "they are centred, but their squares average more than 1: w is the steep direction, so shrink them"
+               " (subtract it), then only the curvature along w is left to set")
+    elif mean_square > 0.25:
+        fix = "they are centred, but their squares average more than they should: shrink them"
     else:
-        fix = "they are centred, but their squares average less than 1: b is the steep direction, so spread them out"
-    raise NotYet(f"your inputs give a steepness ratio of {ratio:.3g}, not below {ROUND_ENOUGH}: {measured}; {fix}.")
+        fix = "they are centred, but their squares average less than they should: spread them out"
+    raise NotYet(f"{measured}; the task asks for a ratio of about {TARGET_RATIO:g} (from"
+                 f" {TARGET_RATIO - RATIO_TOLERANCE:g} to {TARGET_RATIO + RATIO_TOLERANCE:g}) with b the steep"
+                 f" direction: {fix}.")
 
 
 q1 = Exercise(
@@ -184,14 +203,15 @@ q3 = Exercise(
     "my_rise = 20 / 50  # the best line passes through (mean(x), mean(y)), and mean(y) rises by 20/50",
 )
 q4 = Exercise(
-    "Design a round bowl",
-    _check_round_inputs,
-    ("A round bowl rises equally fast in every direction. Which of section 5's three curvatures (along w, along"
-     " b, across) must vanish, and which two must be equal?",
-     "The cross curvature 2·mean(x) must be 0, and the curvature along w, 2·mean(x²), must equal the 2 along b."
-     " So choose numbers whose mean is 0 and whose squares average 1. Numbers that come in ± pairs have mean 0;"
-     " what size must they have?",
-     "Or start from any 50 numbers you like and make them satisfy both conditions: subtract their mean, then"
-     " divide by the square root of the mean of the squares that are left (their standard deviation)."),
-    "my_inputs = np.repeat([-1.0, 1.0], 25)  # mean 0, every square 1: curvature 2 along w and b, none across",
+    "Design a valley of ratio 4",
+    _check_ratio_four,
+    ("Which of section 5's three curvatures (along w, along b, across) should vanish so that the steepest"
+     " direction is exactly b, and how must the other two compare?",
+     "The cross curvature 2·mean(x) must be 0: mean 0. Along b the curvature is 2; for a ratio of 4 with b the"
+     " steeper, the curvature along w, 2·mean(x²), must be 2/4. What mean of the squares is that, and what size"
+     " must numbers in ± pairs have to give it?",
+     "Or start from any 50 numbers you like: subtract their mean and divide by their standard deviation (now"
+     " mean(x²) = 1, as for section 5's standardised visitors), then scale them to the mean of the squares you"
+     " found."),
+    "my_inputs = np.repeat([-0.5, 0.5], 25)  # mean 0, mean of the squares 0.25: curvature 0.5 along w, 2 along b",
 )

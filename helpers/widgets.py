@@ -233,6 +233,7 @@ def fit_explorer(
     map_legend: str = "upper right",
     map_legend_anchor: tuple[float, float] | None = None,
     title_values: bool = False,
+    map_labels: tuple[str, str] | None = None,
 ) -> LiveFigure:
     """Sliders for a model's parameters over a scatter of (x, y): the model curve, the errors, the loss.
 
@@ -250,7 +251,8 @@ def fit_explorer(
     with `map_legend_anchor` (axes coordinates, e.g. (0.5, -0.2) with `map_legend="upper center"`) it sits at
     that point, outside the map if the point is, in one row, so that no setting of the sliders hides under it.
     With `title_values=True` the fit panel's title names the sliders' values too ("w = 0.3, b = 0: mean squared
-    error = 131.0"), so that a static copy of the figure says which setting it shows.
+    error = 131.0"), so that a static copy of the figure says which setting it shows. `map_labels` (optional)
+    labels the loss map's axes, e.g. ("a (slope)", "b (intercept)"); by default they are the sliders' names.
     """
     x, y = _check_xy(x, y)
     xlim, ylim = _check_limits("xlim", xlim), _check_limits("ylim", ylim)
@@ -289,7 +291,7 @@ def fit_explorer(
         pads = {n: 0.03 * (sliders[n][1] - sliders[n][0]) for n in names}  # room for the marker at a corner
         first, second = (np.linspace(sliders[n][0] - pads[n], sliders[n][1] + pads[n], 61) for n in names)
         losses = plots.loss_grid(lambda p, q: loss(y, predict(x, **{names[0]: p, names[1]: q})), first, second)
-        plots.draw_contours(axes[1], first, second, losses, (names[0], names[1]), minimum, levels=levels)
+        plots.draw_contours(axes[1], first, second, losses, tuple(map_labels or names), minimum, levels=levels)
         axes[1].set_title("the loss over every setting")
         (marker,) = axes[1].plot([], [], "o", ms=10, color=plots.MODEL_COLOR, mec="white", label="your setting")
         if map_legend_anchor is None:
@@ -428,7 +430,8 @@ def descent_explorer(
             curve_before.set_data(np.arange(len(previous.losses)), previous.losses)
             compared = (f" Dashed: the walk from your previous start ({previous.path[0, 0]:.2f}, "
                         f"{previous.path[0, 1]:.2f}), loss {previous.losses[-1]:.3g} after {len(previous.losses) - 1}"
-                        f" steps." + (f" Grey: {len(oldest)} earlier walks." if oldest else ""))
+                        f" steps." + (f" Grey: {len(oldest)} earlier walk{'s' if len(oldest) > 1 else ''}."
+                                      if oldest else ""))
         return (f"Start ({start_a:.2f}, {start_b:.2f}); after {taken} steps {first_name} = {point[0]:.2f}, "
                 f"{second_name} = {point[1]:.2f}, loss {run.losses[taken]:.3g}; the next step (arrow) moves by "
                 f"({move[0]:+.2f}, {move[1]:+.2f}).{compared}")

@@ -98,6 +98,29 @@ def test_bias_left_out_choice_explains_each_wrong_option():
         assert not correct and words in message
 
 
+def test_bias_left_out_feedback_numbers_are_recomputed():  # independently: leave-one-out via the hat matrix
+    from helpers.data import make_vending_machine
+
+    def left_out(inputs, sold):
+        hat = inputs @ np.linalg.pinv(inputs)
+        return np.mean(((sold - hat @ sold) / (1 - np.diag(hat))) ** 2)
+
+    changes, biases = [], []
+    for seed in range(200):
+        days = make_vending_machine(seed)
+        without = np.column_stack([days.visitors, days.temperature_c]).astype(float)
+        with_bias = np.column_stack([without, np.ones(len(days.visitors))])
+        changes.append(left_out(with_bias, days.bottles_sold) - left_out(without, days.bottles_sold))
+        biases.append(np.linalg.lstsq(with_bias, days.bottles_sold, rcond=None)[0][2])
+    changes, biases = np.array(changes), np.array(biases)
+    lowers = changes < 0
+    message = q5.feedback("b")[1]
+    for number in (f"on {np.sum(changes > 0)} (median change {np.median(changes):+.2f}",
+                   f"from {changes.min():+.2f} to {changes.max():+.2f})", f"the other {np.sum(lowers)}:",
+                   f"on {np.sum(np.abs(biases[lowers]) >= 2)} of the {np.sum(lowers)} the fitted bias"):
+        assert number.replace("-", "−") in message, number
+
+
 def test_fit_by_hand_checker_uses_the_real_error():
     assert q1.feedback((0.12, 9.0))[0]
     for answer in [(0.5, 0.0), (0.2, 0.0), (0.0, 20.0)]:
@@ -299,19 +322,21 @@ def test_outlier_rise_prediction_checker():
     assert np.isclose((a1 - a0) * x.mean() + b1 - b0, 0.4)  # the notebook's experiment agrees with the answer
 
 
-def test_round_bowl_design_checker():
+def test_ratio_four_design_checker():
     ex = loss_exercises.q4
     x = loss_exercises.X
     standardised = (x - x.mean()) / x.std()
-    for right in (np.repeat([-1.0, 1.0], 25), standardised, list(-standardised), np.linspace(-1, 1, 50) / 0.589):
+    for right in (np.repeat([-0.5, 0.5], 25), standardised / 2, list(-standardised / 2),
+                  np.linspace(-1, 1, 50) / 0.589 / 2):
         assert ex.feedback(right)[0], right
-    for wrong, words in ((x, "not centred"), (x - x.mean(), "spread them out"), (3 * standardised, "shrink them"),
-                         (standardised + 1, "not centred"), (np.ones(50), "the same number"),
-                         (np.repeat([-1.0, 1.0], 5), "shape (10,)"), (np.zeros((5, 10)), "shape (5, 10)"),
-                         ("1, -1", "the text"), ([np.nan] * 50, "NaN"), (None, "None")):
+    for wrong, words in ((x, "not centred"), (x - x.mean(), "spread them out"), (standardised, "round bowl"),
+                         (2 * standardised, "w is the steep direction"), (standardised / 2 + 1, "not centred"),
+                         (np.ones(50), "the same number"), (np.repeat([-1.0, 1.0], 5), "shape (10,)"),
+                         (np.zeros((5, 10)), "shape (5, 10)"), ("1, -1", "the text"), ([np.nan] * 50, "NaN"),
+                         (None, "None"), (standardised / 1.5, "shrink them")):
         correct, message = ex.feedback(wrong)
         assert not correct and words in message, (wrong, message)
-    assert "1.1" in ex.feedback(x - x.mean())[1] and "11.8" in ex.feedback(x - x.mean())[1]  # says how far off
+    assert "11.8" in ex.feedback(x - x.mean())[1]  # says how far off
     assert "my_inputs is still" in ex.feedback()[1]
 
 
@@ -408,23 +433,34 @@ def test_quarter_drop_checker():
     assert "loss rises" in ex.feedback(1e-3)[1]
 
 
-def test_bolder_rate_choice_explains_each_wrong_option():
+def test_bolder_rate_checker():
     ex = gradient_exercises.q3
-    assert ex.feedback("b")[0]
-    assert "2/C" in ex.feedback("c")[1] and "1/C" in ex.feedback("a")[1] and "no rule to stop" in ex.feedback("d")[1]
-    # the right answer is true: at 7e-5 w lands on alternate sides of the bottom, closer each time
+    # the answer is true: ten real steps of 7e-5 from w = 0.5 land on alternate sides of the bottom, closer each time,
+    # and the second lands where section 5's rule says, w* + (1 − ηC)²·(0.5 − w*)
     from helpers.data import load_vending_machine
 
     data = load_vending_machine()
     x, y = data.visitors.astype(float), data.bottles_sold.astype(float)
-    best, w, distances = np.sum(x * y) / np.sum(x * x), 0.5, []
+    best, w, path = np.sum(x * y) / np.sum(x * x), 0.5, []
     for _ in range(10):
         w = w - 7e-5 * np.mean(2 * (w * x - y) * x)
-        distances.append(w - best)
+        path.append(w)
+    distances = [v - best for v in path]
     assert all(d1 * d2 < 0 and abs(d2) < abs(d1) for d1, d2 in zip(distances, distances[1:], strict=False))
+    assert np.isclose(path[1], gradient_exercises.bolder_w()) and abs(path[1] - 0.3283) < 1e-4
+    assert ex.feedback(path[1])[0] and ex.feedback(0.327)[0] and ex.feedback(np.array([0.33]))[0]
+    assert ex.feedback(torch.tensor(0.3283))[0]
+    assert "the bottom" in ex.feedback(0.2012)[1] and "the bottom" in ex.feedback(0.2021)[1]  # 1/C, or 4e-5 twice
+    assert "first step" in ex.feedback(path[0])[1] and "third step" in ex.feedback(path[2])[1]
+    assert "not its sign" in ex.feedback(best + 0.652 * (0.5 - best))[1]
+    assert "not w itself" in ex.feedback(0.5 * 0.652**2)[1]
+    assert "1 + ηC" in ex.feedback(best + 2.652**2 * (0.5 - best))[1]
+    assert "diverges" in ex.feedback(0.6)[1] and "diverges" in ex.feedback(-0.2)[1]
+    assert "should be a number" in ex.feedback("b")[1]
     # the feedback's pointer back to section 7: lr = 0.5 overshoots across the line's valley, and the zigzag shrinks
     across = gradient_exercises._steepest_line_curvature()
-    assert 1 < 0.5 * across < 2 and "Section 7" in ex.feedback("b")[1]
+    assert 1 < 0.5 * across < 2 and "Section 7" in ex.feedback(path[1])[1]
+    assert "eigen" not in ex.feedback(path[1])[1] and f"{across:.2f}" not in ex.feedback(path[1])[1]
 
 
 def test_long_run_checker():
@@ -438,6 +474,7 @@ def test_long_run_checker():
     # the feedback's reason: the gentlest direction's curvature predicts the factor the table measured
     gentle = gradient_exercises._gentlest_quadratic_curvature()
     assert abs((1 - 0.1 * gentle) ** -20 / (losses[40] / losses[50]) - 1) < 0.02  # 13.9 against 14.1
+    assert "notebook 04 shows" in ex.feedback(77)[1] and f"{gentle:.2f}" not in ex.feedback(77)[1]
     assert "fixed factor" in ex.feedback(51)[1]  # a straight-line (linear) extrapolation of the loss
 
 
@@ -507,7 +544,8 @@ def _vending_namespace():
     vending = load_vending_machine()
     visitors, sold = vending.visitors, vending.bottles_sold
     return {"visitors": visitors, "sold": sold, "vending_loss": lambda w: np.mean((w * visitors - sold) ** 2),
-            "curvature": 2 * np.mean(visitors.astype(float) ** 2)}
+            "curvature": 2 * np.mean(visitors.astype(float) ** 2),
+            "w_one": np.sum(visitors * sold) / np.sum(visitors.astype(float) ** 2)}
 
 
 def _brief_losses():
@@ -530,7 +568,7 @@ def _brief_losses():
         (loss_exercises.q4, lambda ns: ns["my_inputs"]),
         (gradient_exercises.q1, lambda ns: ns["fit_line"]),
         (gradient_exercises.q2, lambda ns: ns["my_rate"]),
-        (gradient_exercises.q3, lambda ns: ns["answer"]),
+        (gradient_exercises.q3, lambda ns: ns["my_w"]),
         (gradient_exercises.q4, lambda ns: ns["my_epoch"]),
         (learning_rate_exercises.q1, lambda ns: ns["limit_prediction"]),
         (learning_rate_exercises.q2, lambda ns: (ns["answer"], ns["limit_rise_b"], ns["limit_rise_e"])),
@@ -585,7 +623,7 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "val": val,
         "spread_25": sgd_exercises.measured_spread(25),
         "standard_error": overfitting_exercises.test_standard_error(),
-        **_vending_namespace(),  # notebook 03's q2
+        **_vending_namespace(),  # notebook 03's q2 and q3
     }
     exec(exercise.solution_text, namespace)
     assert exercise.feedback(answer_of(namespace))[0]

@@ -161,6 +161,11 @@ def test_surface_explorer_moves_a_marker_on_the_loss_map():
     outside.fig.canvas.draw()
     legend_box = outside.fig.axes[1].get_legend().get_window_extent()
     assert legend_box.y1 < outside.fig.axes[1].get_window_extent().y0  # below the map: no marker hides under it
+    assert (map_ax.get_xlabel(), map_ax.get_ylabel()) == ("a", "b")  # by default, the sliders' names
+    labelled = widgets.fit_explorer(x, y, lambda x, a, b: a * x + b, mse, {"a": (-2.0, 8.0, 3.0, 0.1),
+                                    "b": (-2.0, 12.0, 8.0, 0.1)}, "x", "y", surface=True,
+                                    map_labels=("a (slope)", "b (intercept)"))
+    assert (labelled.fig.axes[1].get_xlabel(), labelled.fig.axes[1].get_ylabel()) == ("a (slope)", "b (intercept)")
     with pytest.raises(ValueError, match="exactly two sliders"):
         widgets.fit_explorer(x, y, lambda x, a: a * x, mse, {"a": (0, 1, 0, 0.1)}, "x", "y", surface=True)
 
@@ -280,6 +285,8 @@ def test_descent_explorer_walks_from_the_chosen_start_and_draws_the_next_step():
     for k, start_b in enumerate([2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 8.5]):  # every earlier walk stays, up to 8
         live.set(start_b=start_b)
         assert len(older.get_segments()) == len(older_curves.get_segments()) == min(k + 1, 7)
+        if k == 0:
+            assert "Grey: 1 earlier walk." in live.status_text  # singular
     assert "Grey: 7 earlier walks" in live.status_text and live.error is None
     assert not live.controls["start_a"].continuous_update  # a start counts when the slider is let go
     start_a = live.controls["start_a"]  # the start sliders keep clear of the map's edges (15% of each range)
