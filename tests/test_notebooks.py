@@ -43,7 +43,7 @@ def test_notebook_is_shaped_like_a_lesson(path):
     assert "## Summary" in headings and "## Exercises" in headings
     assert headings.index("## Summary") < headings.index("## Exercises")
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert sum(".check(" in src for src in code) >= 3
+    assert sum(".check(" in src for src in code) >= 4
     long_cells = [src.splitlines()[0] for src in code if len(src.splitlines()) > 15]
     assert long_cells == []
 
