@@ -22,7 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 VENDING_FILE = "vending_machine.csv"
 VENDING_COLUMNS = ("day", "visitors", "temperature_c", "bottles_sold")
 VENDING_DAYS = 50
-# sha256 of data/vending_machine.csv as the generator writes it; the loader refuses anything else.
+# sha256 of the data files as shipped (the CSV with LF line endings; the loader reads a CRLF copy as LF).
 DIGITS_FILE = "digits.csv.gz"
 DIGITS_COUNT = 1797
 CHECKSUMS = {
@@ -161,6 +161,11 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def text_sha256(path: Path) -> str:
+    """The sha256 of a text file with CRLF line endings read as LF, so a Windows checkout of it still matches."""
+    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
 def _fail(path: Path, problem: str) -> DataFileError:
     return DataFileError(f"{path.name}: {problem}. " + RESTORE_HINT.format(name=path.name))
 
@@ -198,7 +203,7 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
             if not np.isfinite(value):
                 raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not finite")
             columns[i].append(value)
-    if verify_checksum and path.name in CHECKSUMS and sha256(path) != CHECKSUMS[path.name]:
+    if verify_checksum and path.name in CHECKSUMS and text_sha256(path) != CHECKSUMS[path.name]:
         raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
     day, visitors, temperature, bottles = (np.array(c) for c in columns)
     return VendingData(day.astype(int), visitors.astype(int), temperature, bottles.astype(int))

@@ -1,5 +1,8 @@
 """The data the course ships and generates: seeded, documented numbers, and clear errors on broken files."""
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -107,3 +110,31 @@ def test_missing_vending_file(tmp_path):
 def test_edited_copy_loads_when_checksum_is_not_asked_for(tmp_path):
     path = _broken_copy(tmp_path, lambda t: t.replace("105,20.0,21", "105,20.0,22"))
     assert data.load_vending_machine(path, verify_checksum=False).bottles_sold[0] == 22
+
+
+def test_a_crlf_copy_of_the_vending_data_loads_and_a_changed_one_still_fails(tmp_path):
+    shipped = data.load_vending_machine()
+    crlf = tmp_path / "crlf" / data.VENDING_FILE  # what Git for Windows checks out with core.autocrlf=true
+    crlf.parent.mkdir()
+    crlf.write_bytes((data.DATA_DIR / data.VENDING_FILE).read_bytes().replace(b"\n", b"\r\n"))
+    loaded = data.load_vending_machine(crlf)
+    np.testing.assert_array_equal(loaded.bottles_sold, shipped.bottles_sold)
+    np.testing.assert_array_equal(loaded.temperature_c, shipped.temperature_c)
+    changed = tmp_path / data.VENDING_FILE
+    changed.write_bytes(crlf.read_bytes().replace(b"105,", b"106,", 1))
+    with pytest.raises(data.DataFileError, match="checksum mismatch"):
+        data.load_vending_machine(changed)
+
+
+def test_a_clone_with_autocrlf_keeps_the_data_byte_exact_and_loads_it(tmp_path):
+    root = data.DATA_DIR.parent
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("needs git and the course as a git checkout")
+    clone = tmp_path / "windows-like"
+    subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", str(root), str(clone)], check=True)
+    assert b"\r\n" in (clone / "README.md").read_bytes()  # the clone really converted text files to CRLF
+    for name in (data.VENDING_FILE, data.DIGITS_FILE):
+        assert data.sha256(clone / "data" / name) == data.CHECKSUMS[name], f"{name} changed on checkout"
+    assert len(data.load_vending_machine(clone / "data" / data.VENDING_FILE)) == data.VENDING_DAYS
+    images, labels = data.load_digits(clone / "data" / data.DIGITS_FILE)
+    assert images.shape == (data.DIGITS_COUNT, 8, 8) and labels.shape == (data.DIGITS_COUNT,)
