@@ -195,11 +195,23 @@ class LiveFigure:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         """The live widget, plus a PNG of the current state and a text line for static viewers."""
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle = widget_bundle(self.widget, **kwargs)
         settings = ", ".join(f"{name} = {_format_value(v)}" for name, v in self.values.items())
         bundle["text/plain"] = f"{self.title} ({settings}). {self.status_text}".strip()
         bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         return bundle
+
+
+def widget_bundle(widget: widgets.Widget, **kwargs: Any) -> dict[str, Any]:
+    """The MIME bundle that shows `widget` as a live view, under ipywidgets 8 and under 7 (Colab's).
+
+    ipywidgets 8 widgets have `_repr_mimebundle_`; ipywidgets 7 widgets display themselves through
+    `_ipython_display_` instead, so for them the same view reference is built here by hand.
+    """
+    if hasattr(widget, "_repr_mimebundle_"):
+        return widget._repr_mimebundle_(**kwargs)
+    view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
+    return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
 
 
 def _png(canvas: Any) -> bytes:
@@ -845,7 +857,7 @@ class LossCurve:
         self.label.value = f"epoch {epoch} of {self.epochs}"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = f"Live loss curve ({self.epochs} epochs)"
         if self.image.value:
             bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")

@@ -97,6 +97,22 @@ def test_saved_output_carries_a_static_png_of_the_current_state_and_a_text_line(
     assert bundle["text/plain"] == "Fit the model by hand (w = 0.5, b = 0). Mean squared error: 1,069.61"
 
 
+class _SevenStyleWidget:
+    """What an ipywidgets 7 widget (Colab's) offers a display: a model id, and no `_repr_mimebundle_`."""
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+
+
+def test_live_figures_show_as_a_widget_view_under_ipywidgets_7_too():
+    live = explorer()
+    eight = live._repr_mimebundle_()
+    live.widget = _SevenStyleWidget(live.widget.model_id)  # under ipywidgets 7 this attribute access raised
+    seven = live._repr_mimebundle_()
+    assert seven[notebooks.WIDGET_VIEW] == eight[notebooks.WIDGET_VIEW]
+    assert seven["image/png"] == eight["image/png"] and seven["text/plain"] == eight["text/plain"]
+
+
 def test_live_figures_are_registered_for_the_benchmark():
     live = explorer()
     assert live in widgets.LiveFigure.instances
