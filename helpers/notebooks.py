@@ -47,9 +47,12 @@ import sys
 
 if "google.colab" in sys.modules:
     source = os.environ.get("COURSE_SOURCE", "https://github.com/{REPOSITORY}")
-    if not os.path.isdir("course"):
-        os.system(f"git clone --quiet --depth 1 {{source}} course")
-    sys.path.insert(0, os.path.abspath("course"))"""
+    if not os.path.isdir("course/helpers"):  # not fetched yet, or a fetch that broke off
+        os.system("rm -rf course")
+        if os.system(f"git clone --quiet --depth 1 {{source}} course") != 0:
+            raise SystemExit(f"Could not fetch the course from {{source}}. Check the network and run this cell again.")
+    if os.path.abspath("course") not in sys.path:  # safe to run again
+        sys.path.insert(0, os.path.abspath("course"))"""
 
 
 def notebook_paths() -> list[Path]:

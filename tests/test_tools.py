@@ -1,6 +1,9 @@
 """The authoring tools: the notebook normaliser and the benchmark's slider sweep."""
 
+import shutil
+import subprocess
 import sys
+import types
 import warnings
 
 import ipywidgets
@@ -42,6 +45,38 @@ def test_setup_cell_does_nothing_outside_colab(tmp_path, monkeypatch):
     namespace = {}
     exec(notebooks.SETUP_CELL, namespace)
     assert "source" not in namespace and sys.path == path_before and list(tmp_path.iterdir()) == []
+
+
+def _run_setup_cell_on_colab(monkeypatch, source):
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setenv("COURSE_SOURCE", str(source))
+    exec(notebooks.SETUP_CELL, {})
+
+
+def test_setup_cell_on_colab_says_in_a_sentence_when_the_course_cannot_be_fetched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match="Could not fetch the course from .*nowhere. Check the network"):
+        _run_setup_cell_on_colab(monkeypatch, tmp_path / "nowhere")
+
+
+def test_setup_cell_on_colab_fetches_once_and_is_safe_to_run_again(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: the Colab setup cell clones the course with git")
+    source = tmp_path / "source"
+    (source / "helpers").mkdir(parents=True)
+    (source / "helpers" / "__init__.py").write_text("")
+    git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-C", str(source)]
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "course"], check=True)
+    (tmp_path / "content" / "course").mkdir(parents=True)  # a fetch that broke off: the folder, no helpers
+    monkeypatch.chdir(tmp_path / "content")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for _ in range(2):
+        _run_setup_cell_on_colab(monkeypatch, source)
+    course = str(tmp_path / "content" / "course")
+    assert (tmp_path / "content" / "course" / "helpers" / "__init__.py").is_file()
+    assert sys.path.count(course) == 1
 
 
 @pytest.mark.parametrize(
