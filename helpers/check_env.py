@@ -49,9 +49,9 @@ def _base_version(version: str) -> str:
 
 
 def check_python(version: tuple[int, int] = sys.version_info[:2]) -> Check:
-    """Python must be 3.10 or newer (the course is tested on 3.11)."""
+    """Python must be 3.11 or newer: the pinned numpy (2.4.6) has no build for 3.10."""
     text = ".".join(map(str, version))
-    if version >= (3, 10):
+    if version >= (3, 11):
         return Check("python", True, text)
     return Check("python", False, f"{text} is too old", "install Python 3.11 and create a new virtual environment")
 

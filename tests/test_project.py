@@ -64,7 +64,8 @@ def test_check_env_reports_wrong_and_missing_packages_with_a_fix(tmp_path):
     missing = check_env.check_package("no-such-package-xyz", "1.0")
     assert not missing.ok and "not installed" in missing.detail
     assert check_env.check_package("torch", "2.13.0").ok  # a +cpu build satisfies the pin
-    assert not check_env.check_python((3, 8)).ok
+    assert not check_env.check_python((3, 8)).ok and not check_env.check_python((3, 10)).ok
+    assert check_env.check_python((3, 11)).ok and check_env.check_python((3, 13)).ok
 
 
 def test_check_env_reports_a_missing_widget_front_end(tmp_path):
