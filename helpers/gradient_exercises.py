@@ -153,6 +153,19 @@ def drop_ratio(rate: float, w: float = PREDICT_W) -> float:
     return float(real / (rate * slope**2))
 
 
+# Rates learners reach for "a quarter of the promise" by a known slip, as multiples of 1/C, with what went wrong.
+QUARTER_SLIPS = {
+    1.0: "that is 1/C, where the real drop is exactly half the promise, not a quarter: a quarter needs a longer"
+         " step, which the bending punishes more.",
+    2.0: "that is 2/C, where the real drop is zero: the bending eats the whole promised drop, and the step lands"
+         " as high as it started. A quarter of the promise needs a smaller rate.",
+    0.5: "that is 1/(2C): at that rate the real drop is ¾ of the promise, not ¼. You want the real drop to be a"
+         " quarter of the promise, so the bending must eat three quarters of it.",
+    0.75: "that is 3/(4C): at that rate the real drop is 0.62 of the promise. Did you drop the ½ in front of the"
+          " bending term, ½Cη²g²?",
+}
+
+
 def _check_quarter_drop(answer: Any) -> str:
     rate = as_number(answer, "my_rate")
     curvature = _vending_curvature()
@@ -169,18 +182,9 @@ def _check_quarter_drop(answer: Any) -> str:
     if abs(rate / right - 1) <= 0.1:
         raise NotYet(f"close, but not yet a quarter: at η = {rate:.3g} the real drop is {fraction:.2f} of the"
                      " promise. Solve 1 − ½Cη = ¼ exactly, with C = `curvature` of section 4.")
-    if abs(rate * curvature - 1) <= 0.05:
-        raise NotYet("that is 1/C, where the real drop is exactly half the promise, not a quarter: a quarter needs"
-                     " a longer step, which the bending punishes more.")
-    if abs(rate * curvature - 2) <= 0.05:
-        raise NotYet("that is 2/C, where the real drop is zero: the bending eats the whole promised drop, and the"
-                     " step lands as high as it started. A quarter of the promise needs a smaller rate.")
-    if abs(rate * curvature - 0.5) <= 0.05:
-        raise NotYet("that is 1/(2C): at that rate the real drop is ¾ of the promise, not ¼. You want the real drop"
-                     " to be a quarter of the promise, so the bending must eat three quarters of it.")
-    if abs(rate * curvature - 0.75) <= 0.05:
-        raise NotYet("that is 3/(4C): at that rate the real drop is 0.62 of the promise. Did you drop the ½ in front"
-                     " of the bending term, ½Cη²g²?")
+    for multiple, slip in QUARTER_SLIPS.items():  # rates a learner reaches by a known slip, as multiples of 1/C
+        if abs(rate * curvature - multiple) <= 0.05:
+            raise NotYet(slip)
     if abs(rate / curvature - 1) <= 0.05:
         raise NotYet("that is the curvature C itself, in bottles² per (bottle/visitor)²; the rate is a tiny number"
                      " that involves C.")
