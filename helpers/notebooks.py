@@ -21,6 +21,7 @@ import os
 import re
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -28,7 +29,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
 REPOSITORY = "deep-learning-basics/deep-learning-basics"
-BRANCH = "main"
+# The course's version lives in pyproject.toml only; its git tag is what learners get: the launch badges, the
+# Colab setup cell's fetch and the nbgitpuller link all name it, so a workshop sees one fixed version.
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+TAG = f"v{VERSION}"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {
@@ -49,7 +53,7 @@ if "google.colab" in sys.modules:
     source = os.environ.get("COURSE_SOURCE", "https://github.com/{REPOSITORY}")
     if not os.path.isdir("course/helpers"):  # not fetched yet, or a fetch that broke off
         os.system("rm -rf course")
-        if os.system(f"git clone --quiet --depth 1 {{source}} course") != 0:
+        if os.system(f"git clone --quiet --depth 1 --branch {TAG} {{source}} course") != 0:
             raise SystemExit(f"Could not fetch the course from {{source}}. Check the network and run this cell again.")
     if os.path.abspath("course") not in sys.path:  # safe to run again
         sys.path.insert(0, os.path.abspath("course"))"""
@@ -62,8 +66,8 @@ def notebook_paths() -> list[Path]:
 
 def badges(name: str) -> str:
     """The Colab and Binder launch badges for one notebook, as a Markdown line."""
-    colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{BRANCH}/notebooks/{name}"
-    binder = f"https://mybinder.org/v2/gh/{REPOSITORY}/{BRANCH}?urlpath=lab/tree/notebooks/{name}"
+    colab = f"https://colab.research.google.com/github/{REPOSITORY}/blob/{TAG}/notebooks/{name}"
+    binder = f"https://mybinder.org/v2/gh/{REPOSITORY}/{TAG}?urlpath=lab/tree/notebooks/{name}"
     return (
         f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab}) "
         f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder})"

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from helpers import editions, notebooks
+from tests.course_source import make_course_source
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,7 +66,7 @@ def test_every_notebook_converts_to_slides(tmp_path):
 def test_repo2docker_builds_binder_from_binder_folder_with_pinned_python():
     r2d = shutil.which("jupyter-repo2docker", path=str(Path(sys.executable).parent))
     if r2d is None:
-        pytest.skip("jupyter-repo2docker is not installed: python -m pip install -r requirements.txt")
+        pytest.skip("jupyter-repo2docker is not installed: python -m pip install -r tests/requirements.txt")
     run = subprocess.run(
         [r2d, "--no-build", "--debug", "--user-id", "1000", "--user-name", "jovyan", str(ROOT)],
         capture_output=True,
@@ -93,13 +94,7 @@ sys.path[:] = [p for p in sys.path if not p.startswith({root!r})]
 def test_the_setup_cell_fetches_the_course_on_colab_and_the_notebook_runs(tmp_path, monkeypatch):
     if shutil.which("git") is None:
         pytest.skip("git is not installed: the Colab setup cell clones the course with git")
-    source = tmp_path / "source"  # a stand-in for the GitHub repository, reached through COURSE_SOURCE
-    for part in ("helpers", "data"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org"]
-    subprocess.run(["git", "init", "-q", str(source)], check=True)
-    subprocess.run([*git, "-C", str(source), "add", "-A"], check=True)
-    subprocess.run([*git, "-C", str(source), "commit", "-qm", "course"], check=True)
+    source = make_course_source(tmp_path / "source")  # the GitHub repository, reached through COURSE_SOURCE
     fake = tmp_path / "fake"
     (fake / "google" / "colab").mkdir(parents=True)
     (fake / "google" / "__init__.py").write_text("")

@@ -1,8 +1,9 @@
 """The authoring tools: the notebook normaliser and the benchmark's slider sweep."""
 
+import re
 import shutil
-import subprocess
 import sys
+import tomllib
 import types
 import warnings
 
@@ -13,6 +14,7 @@ import pytest
 
 from helpers import bench, notebooks, widgets
 from helpers.data import load_vending_machine
+from tests.course_source import AFTER_THE_RELEASE, make_course_source
 
 
 def test_normalise_stamps_setup_and_badges_and_strips_widget_views():
@@ -31,6 +33,20 @@ def test_normalise_stamps_setup_and_badges_and_strips_widget_views():
     assert "widgets" not in out.metadata and "execution" not in out.cells[2].metadata
     assert notebooks.normalise(out, "99_test.ipynb") == out  # idempotent
     assert "99_test.ipynb" in notebooks.badges("99_test.ipynb") and notebooks.REPOSITORY in notebooks.SETUP_CELL
+
+
+LAUNCH_LINK = re.compile(r"https://(?:mybinder\.org/v2|colab\.research\.google\.com/github|YOUR-HUB/hub)[^)\s]*")
+
+
+def test_every_launch_link_and_the_setup_cell_name_the_release_tag_from_pyproject():
+    readme = (notebooks.ROOT / "README.md").read_text(encoding="utf-8")
+    cells = "".join(nbformat.read(path, as_version=4).cells[0].source for path in notebooks.notebook_paths())
+    links = LAUNCH_LINK.findall(readme) + LAUNCH_LINK.findall(cells)
+    assert len(links) == 3 + 2 * len(notebooks.notebook_paths())  # README: two badges and the nbgitpuller link
+    pinned = [link for link in links if f"/{notebooks.TAG}" in link or f"branch={notebooks.TAG}&" in link]
+    assert pinned == links, set(links) - set(pinned)
+    assert f"--branch {notebooks.TAG} " in notebooks.SETUP_CELL
+    assert notebooks.TAG == "v" + tomllib.loads((notebooks.ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
 def test_normalise_refuses_a_notebook_without_a_title():
@@ -59,24 +75,19 @@ def test_setup_cell_on_colab_says_in_a_sentence_when_the_course_cannot_be_fetche
         _run_setup_cell_on_colab(monkeypatch, tmp_path / "nowhere")
 
 
-def test_setup_cell_on_colab_fetches_once_and_is_safe_to_run_again(tmp_path, monkeypatch):
+def test_setup_cell_on_colab_fetches_the_release_once_and_is_safe_to_run_again(tmp_path, monkeypatch):
     if shutil.which("git") is None:
         pytest.skip("git is not installed: the Colab setup cell clones the course with git")
-    source = tmp_path / "source"
-    (source / "helpers").mkdir(parents=True)
-    (source / "helpers" / "__init__.py").write_text("")
-    git = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-C", str(source)]
-    subprocess.run(["git", "init", "-q", str(source)], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "course"], check=True)
+    source = make_course_source(tmp_path / "source", parts=("helpers",))
     (tmp_path / "content" / "course").mkdir(parents=True)  # a fetch that broke off: the folder, no helpers
     monkeypatch.chdir(tmp_path / "content")
     monkeypatch.setattr(sys, "path", list(sys.path))
     for _ in range(2):
         _run_setup_cell_on_colab(monkeypatch, source)
-    course = str(tmp_path / "content" / "course")
-    assert (tmp_path / "content" / "course" / "helpers" / "__init__.py").is_file()
-    assert sys.path.count(course) == 1
+    course = tmp_path / "content" / "course"
+    assert (course / "helpers" / "__init__.py").is_file()
+    assert not (course / AFTER_THE_RELEASE).exists()  # the release tag was fetched, not the newest commit
+    assert sys.path.count(str(course)) == 1
 
 
 @pytest.mark.parametrize(
