@@ -17,7 +17,23 @@ import numpy as np
 
 from helpers.validate import positive_int, positive_number
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+INSTALLED_DATA_DIR = PACKAGE_DIR / "course_data"  # where pyproject.toml puts data/ in a wheel
+
+
+def data_dir() -> Path:
+    """The folder the loaders read: `data/` of the checkout, or else the copy installed inside the package.
+
+    In a checkout (a clone put on sys.path, as on Colab, or the editable install of requirements.txt) the data
+    lie in `data/` beside `helpers/`, where authors edit them and git restores them. A wheel cannot put a folder
+    beside the package, so it carries `data/` inside it as `helpers/course_data`, which only an installed copy
+    has. Its presence is what tells the two apart: `helpers/../data` of an installed copy would be a `data`
+    folder of site-packages, which belongs to some other package.
+    """
+    return INSTALLED_DATA_DIR if INSTALLED_DATA_DIR.is_dir() else PACKAGE_DIR.parent / "data"
+
+
+DATA_DIR = data_dir()
 
 VENDING_FILE = "vending_machine.csv"
 VENDING_COLUMNS = ("day", "visitors", "temperature_c", "bottles_sold")
@@ -29,9 +45,20 @@ CHECKSUMS = {
     VENDING_FILE: "8b5f7eb80db4f2149e453db26f5c090590c603e7674aedf5179ab61f478bd3f3",
     DIGITS_FILE: "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22",
 }
-RESTORE_HINT = (
-    "Restore it with `git checkout -- data/{name}` or write it again with `python -m helpers.data`."
-)
+
+
+def restore_hint(name: str) -> str:
+    """How a learner gets a shipped file back: git in a checkout, a reinstall for an installed copy.
+
+    Only the vending machine file has a generator (`python -m helpers.data`); the digits come back from git or pip.
+    """
+    if DATA_DIR == INSTALLED_DATA_DIR:
+        return (
+            "Reinstall the course to restore it: `python -m pip install --force-reinstall --no-deps` followed by "
+            "the folder or git address you installed it from."
+        )
+    regenerate = " or write it again with `python -m helpers.data`" if name == VENDING_FILE else ""
+    return f"Restore it with `git checkout -- data/{name}`{regenerate}."
 
 
 class DataFileError(ValueError):
@@ -167,7 +194,7 @@ def text_sha256(path: Path) -> str:
 
 
 def _fail(path: Path, problem: str) -> DataFileError:
-    return DataFileError(f"{path.name}: {problem}. " + RESTORE_HINT.format(name=path.name))
+    return DataFileError(f"{path.name}: {problem}. " + restore_hint(path.name))
 
 
 def _require_file(path: Path) -> None:

@@ -2,6 +2,9 @@
 
 import shutil
 import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -138,3 +141,52 @@ def test_a_clone_with_autocrlf_keeps_the_data_byte_exact_and_loads_it(tmp_path):
     assert len(data.load_vending_machine(clone / "data" / data.VENDING_FILE)) == data.VENDING_DAYS
     images, labels = data.load_digits(clone / "data" / data.DIGITS_FILE)
     assert images.shape == (data.DIGITS_COUNT, 8, 8) and labels.shape == (data.DIGITS_COUNT,)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "helpers", "data")  # what the build reads
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-cache-dir"]
+# Run from a folder outside the repository, with the installed copy (argv[1]) first on the path and this
+# machine's editable install of the course (and the repository, argv[2]) hidden, as on a learner's machine.
+INSTALLED_PROBE = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+sys.path[:] = [sys.argv[1]] + [p for p in sys.path if not p.startswith(sys.argv[2])]
+from helpers import data
+vending, (images, labels) = data.load_vending_machine(), data.load_digits()
+print(data.__file__, data.DATA_DIR, len(vending), len(labels), sep="\\n")
+"""
+
+
+def test_a_wheel_carries_the_data_and_an_installed_copy_outside_the_repository_loads_it(tmp_path):
+    assert data.data_dir() == ROOT / "data"  # this checkout (editable or on sys.path) reads its own data/
+    source = tmp_path / "source"  # setuptools writes build/ and *.egg-info beside what it builds: use a copy
+    source.mkdir()
+    for part in WHEEL_SOURCES:
+        if (ROOT / part).is_dir():
+            shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / part, source / part)
+    build = [*PIP, "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(tmp_path / "dist")]
+    subprocess.run([*build, str(source)], check=True)
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    for name in (data.VENDING_FILE, data.DIGITS_FILE, "README.md"):  # the README carries the digits' licence
+        assert f"helpers/course_data/{name}" in in_wheel, f"the wheel lacks data/{name}"
+    assert {f"helpers/{module.name}" for module in (ROOT / "helpers").glob("*.py")} <= in_wheel
+    site = tmp_path / "site"
+    subprocess.run([*PIP, "install", "-q", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    probe = [sys.executable, "-c", INSTALLED_PROBE, str(site), str(ROOT)]
+    loaded = subprocess.run(probe, cwd=elsewhere, capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    module, folder, days, digits = loaded.stdout.splitlines()
+    assert Path(module) == (site / "helpers" / "data.py").resolve()
+    assert Path(folder) == (site / "helpers" / "course_data").resolve()
+    assert (int(days), int(digits)) == (data.VENDING_DAYS, data.DIGITS_COUNT)
+    installed_csv = site / "helpers" / "course_data" / data.VENDING_FILE  # damaged: there is no git to restore it
+    installed_csv.write_bytes(installed_csv.read_bytes().replace(b"105,", b"106,", 1))
+    damaged = subprocess.run(probe, cwd=elsewhere, capture_output=True, text=True)
+    assert "checksum mismatch" in damaged.stderr and "Reinstall the course" in damaged.stderr
+    assert "git checkout" not in damaged.stderr
