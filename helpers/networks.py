@@ -7,7 +7,8 @@ Everything is seeded: the same call gives the same numbers on every run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,18 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "si
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW
 }
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run a block with torch's global generator seeded, then give it back as it was.
+
+    Initial weights and dropout masks draw from the global generator; seeding it inside this block makes them
+    repeatable without resetting the random numbers a learner's own code draws before or after.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, seed: int = 0) -> nn.Sequential:
@@ -36,14 +49,14 @@ def mlp(sizes: Sequence[int], activation: str = "relu", dropout: float = 0.0, se
         raise ValueError(f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if not 0 <= dropout < 1:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
-    torch.manual_seed(seed)
     layers: list[nn.Module] = []
-    for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        layers.append(nn.Linear(n_in, n_out))
-        if index < len(sizes) - 2:
-            layers.append(ACTIVATIONS[activation]())
-            if dropout:
-                layers.append(nn.Dropout(dropout))
+    with seeded(seed):
+        for index, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+            layers.append(nn.Linear(n_in, n_out))
+            if index < len(sizes) - 2:
+                layers.append(ACTIVATIONS[activation]())
+                if dropout:
+                    layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
 
 
@@ -120,30 +133,31 @@ def train(
     generator = torch.Generator().manual_seed(seed)
     size = batch_size or len(inputs)
     history = History()
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order = torch.randperm(len(inputs), generator=generator)
-        total = 0.0
-        for start in range(0, len(inputs), size):
-            batch = order[start : start + size]
-            opt.zero_grad()
-            loss = loss_fn(model(inputs[batch]), targets[batch])
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(batch)
-        history.train_loss.append(total / len(inputs))
-        if validation is not None:
-            model.eval()
-            with torch.no_grad():
-                val_x = as_tensor(validation[0])
-                history.val_loss.append(float(loss_fn(model(val_x), _targets(model, val_x, validation[1]))))
-            if _is_classifier(loss_fn):
-                history.val_accuracy.append(accuracy(model, *validation))
-            if keep_best and history.val_loss[-1] <= min(history.val_loss):
-                best_state = {name: value.clone() for name, value in model.state_dict().items()}
-                history.best_epoch = epoch
-        if on_epoch is not None:
-            on_epoch(epoch, history)
+    with seeded(seed):  # the dropout masks
+        for epoch in range(1, epochs + 1):
+            model.train()
+            order = torch.randperm(len(inputs), generator=generator)
+            total = 0.0
+            for start in range(0, len(inputs), size):
+                batch = order[start : start + size]
+                opt.zero_grad()
+                loss = loss_fn(model(inputs[batch]), targets[batch])
+                loss.backward()
+                opt.step()
+                total += loss.item() * len(batch)
+            history.train_loss.append(total / len(inputs))
+            if validation is not None:
+                model.eval()
+                with torch.no_grad():
+                    val_x = as_tensor(validation[0])
+                    history.val_loss.append(float(loss_fn(model(val_x), _targets(model, val_x, validation[1]))))
+                if _is_classifier(loss_fn):
+                    history.val_accuracy.append(accuracy(model, *validation))
+                if keep_best and history.val_loss[-1] <= min(history.val_loss):
+                    best_state = {name: value.clone() for name, value in model.state_dict().items()}
+                    history.best_epoch = epoch
+            if on_epoch is not None:
+                on_epoch(epoch, history)
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
@@ -155,7 +169,7 @@ def _is_classifier(loss_fn: Callable) -> bool:
 
 
 def _targets(model: nn.Module, inputs: torch.Tensor, y: np.ndarray | torch.Tensor) -> torch.Tensor:
-    with torch.no_grad():
+    with torch.no_grad(), seeded(0):  # a forward pass only to count the outputs: its dropout must draw nothing
         outputs = model(inputs[:1]).shape[1]
     y = torch.as_tensor(np.asarray(y))
     if outputs == 1:

@@ -194,3 +194,23 @@ def test_weight_decay_with_sgd_and_adamw_pulls_every_weight_toward_zero(optimize
                    optimizer=optimizer)
     for old, new in zip(before, model.parameters(), strict=True):
         torch.testing.assert_close(new.detach(), old * (1 - 0.1 * 0.5))
+
+
+def test_building_and_training_a_network_leave_torchs_global_generator_as_the_learner_left_it():
+    X, y = np.linspace(-1, 1, 16).reshape(8, 2), np.arange(8) % 2
+    torch.manual_seed(123)
+    untouched = torch.rand(3)
+    torch.manual_seed(123)
+    model = networks.mlp((2, 8, 1), dropout=0.5, seed=7)
+    networks.train(model, X, y, nn.BCEWithLogitsLoss(), epochs=3, lr=0.1, seed=7)
+    assert torch.equal(torch.rand(3), untouched)
+
+
+def test_dropout_masks_follow_the_training_seed_not_what_ran_before():
+    X, y = np.linspace(-1, 1, 16).reshape(8, 2), np.arange(8) % 2
+    losses = []
+    for before in (1, 2):
+        model = networks.mlp((2, 8, 1), dropout=0.5, seed=0)
+        torch.manual_seed(before)  # whatever the learner's code drew in between
+        losses.append(networks.train(model, X, y, nn.BCEWithLogitsLoss(), epochs=3, lr=0.1, seed=0).train_loss)
+    assert losses[0] == losses[1]
