@@ -76,3 +76,14 @@ def test_every_widget_leaves_a_static_picture(path):
         assert shown, f"widget cell without output: {cell.source.splitlines()[0]}"
         assert all("image/png" in o.data and notebooks.WIDGET_VIEW not in o.data for o in shown)
         assert all(o.data["text/plain"].split(" (")[0] not in {"", "VBox"} for o in shown)
+
+
+def test_the_mean_squared_error_keeps_one_signature_across_the_notebooks():
+    """A learner who met `mse(y_true, y_pred)` in 01 must not meet an `mse(model, x, y)` later."""
+    signatures: dict[str, set[str]] = {}
+    for path in notebooks.notebook_paths():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                for name, arguments in re.findall(r"^def (\w+)\(([^)]*)\)", cell.source, re.M):
+                    signatures.setdefault(name, set()).add(arguments)
+    assert signatures["mse"] == {"y_true, y_pred"}
