@@ -362,5 +362,11 @@ def test_every_listed_helper_has_at_least_three_bad_inputs(record_property):
     record_property("summary", f"bad input: {len(TABLE)} bad inputs tried on {len(counts)} public helpers")
 
 
-def test_no_torch_tensor_slips_through_as_bad_input():
-    assert networks.accuracy(MODEL, torch.zeros(4, 2), np.zeros(4)) in {0.0, 0.25, 0.5, 0.75, 1.0}
+def test_a_torch_tensor_is_not_taken_for_bad_input_and_scores_like_an_array():
+    says_yes_above_half = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        says_yes_above_half.weight.copy_(torch.tensor([[1.0, 0.0]]))
+        says_yes_above_half.bias.fill_(-0.5)
+    X, y = [[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 0.0]], np.array([0, 1, 0, 0])  # right on 3 of the 4
+    assert networks.accuracy(says_yes_above_half, torch.tensor(X), y) == 0.75
+    assert networks.accuracy(says_yes_above_half, np.array(X), y) == 0.75
