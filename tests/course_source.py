@@ -1,4 +1,4 @@
-"""A stand-in for the course's GitHub repository, for tests of the Colab setup cell.
+"""Stand-ins for the course's GitHub repository and for Colab's kernel, for tests of the Colab setup cell.
 
 The setup cell clones the release tag named in `helpers.notebooks.TAG` from `COURSE_SOURCE`. The stand-in is a
 local git repository with that tag on the course's files and one more commit after it, as `main` has after a
@@ -7,6 +7,7 @@ release, so a test can tell that the cell fetched the tag and not the newest com
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -34,3 +35,33 @@ def make_course_source(destination: Path, parts: tuple[str, ...] = ("helpers", "
     subprocess.run([*GIT, "-C", str(destination), "add", "-A"], check=True)
     subprocess.run([*GIT, "-C", str(destination), "commit", "-qm", "after the release"], check=True)
     return destination
+
+
+COLAB_STARTUP = """
+import sys
+sys.path.insert(0, {fake!r})
+import google.colab  # Colab imports it before any cell runs
+# The course is not installed on Colab: hide this machine's editable install of it.
+sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
+sys.path[:] = [p for p in sys.path if not p.startswith({root!r})]
+"""
+
+
+def colab_stand_in(folder: Path, source: Path) -> dict[str, str]:
+    """Make Colab's kernel setting in `folder`; return the environment variables that give it to a new kernel.
+
+    A fake `google.colab` is imported by an IPython startup file (so the setup cell takes its Colab branch), the
+    course's editable install is hidden, and `COURSE_SOURCE` points the setup cell's clone at `source` (a
+    `make_course_source` copy). The startup files the kernels already get (the test run's offline guard) are kept.
+    """
+    fake = folder / "fake"
+    (fake / "google" / "colab").mkdir(parents=True)
+    (fake / "google" / "__init__.py").write_text("")
+    (fake / "google" / "colab" / "__init__.py").write_text('"""Stand-in for Colab\'s module."""\n')
+    startup = folder / "ipython" / "profile_default" / "startup"
+    inherited = Path(os.environ.get("IPYTHONDIR", folder / "none")) / "profile_default" / "startup"
+    if inherited.is_dir():
+        shutil.copytree(inherited, startup)
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "50-colab.py").write_text(COLAB_STARTUP.format(fake=str(fake), root=str(ROOT)))
+    return {"IPYTHONDIR": str(folder / "ipython"), "COURSE_SOURCE": f"file://{source}"}

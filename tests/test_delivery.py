@@ -1,8 +1,7 @@
-"""How the course reaches people: student and instructor editions, slides, Binder and Colab."""
+"""How the course reaches people: student and instructor editions, slides and Binder (Colab: test_colab.py)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import nbformat
 import pytest
 
 from helpers import editions, notebooks
-from tests.course_source import make_course_source
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,48 +77,3 @@ def test_repo2docker_builds_binder_from_binder_folder_with_pinned_python():
     copy_all = out.index("COPY --chown=1000:1000 src/ ${REPO_DIR}/")
     install = out.index('pip install --no-cache-dir -r "binder/requirements.txt"')
     assert copy_all < install  # `-e .` needs the repository in place before pip runs
-
-
-COLAB_STARTUP = """
-import sys
-sys.path.insert(0, {fake!r})
-import google.colab  # Colab imports it before any cell runs
-# The course is not installed on Colab: hide this machine's editable install of it.
-sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
-sys.path[:] = [p for p in sys.path if not p.startswith({root!r})]
-"""
-
-
-def test_the_setup_cell_fetches_the_course_on_colab_and_the_notebook_runs(tmp_path, monkeypatch):
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: the Colab setup cell clones the course with git")
-    source = make_course_source(tmp_path / "source")  # the GitHub repository, reached through COURSE_SOURCE
-    fake = tmp_path / "fake"
-    (fake / "google" / "colab").mkdir(parents=True)
-    (fake / "google" / "__init__.py").write_text("")
-    (fake / "google" / "colab" / "__init__.py").write_text('"""Stand-in for Colab\'s module."""\n')
-    ipython = tmp_path / "ipython"
-    (ipython / "profile_default" / "startup").mkdir(parents=True)
-    (ipython / "profile_default" / "startup" / "00-colab.py").write_text(
-        COLAB_STARTUP.format(fake=str(fake), root=str(ROOT))
-    )
-    content = tmp_path / "content"  # Colab's working folder, outside the repository
-    content.mkdir()
-    monkeypatch.setenv("IPYTHONDIR", str(ipython))
-    monkeypatch.setenv("COURSE_SOURCE", f"file://{source}")
-    nb = nbformat.read(notebooks.NOTEBOOK_DIR / "01_the_neuron.ipynb", as_version=4)
-    committed_status = re.search(r"Mean squared error: [\d,.]+", str(nb.cells)).group(0)  # the slider figure's
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-    probe = nbformat.v4.new_code_cell(
-        "import helpers, sys\nprint(helpers.__file__)\nprint('google.colab' in sys.modules)"
-    )
-    nb.cells.insert(2, probe)
-    notebooks.run(nb, content)
-    where, colab = probe.outputs[0].text.split()
-    assert Path(where).resolve() == (content / "course" / "helpers" / "__init__.py").resolve()
-    assert colab == "True"
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert errors == []
-    assert committed_status in str(nb.cells)  # the live figure was built and drew its default state

@@ -1,15 +1,21 @@
 """The project around the notebooks: the README's commands, CI, Binder, the environment check, lint."""
 
+import ast
 import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
-from helpers import check_env
+import nbformat
+
+from helpers import check_env, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "python -m pip install -r requirements.txt"
+TEST_INSTALL = "python -m pip install -r tests/requirements.txt"
+TEST_TOOLS = ["pytest", "nbval", "pytest-xdist", "ruff", "playwright", "voila", "jupyter-repo2docker", "setuptools"]
 
 
 def readme_blocks() -> list[list[str]]:
@@ -20,26 +26,70 @@ def readme_blocks() -> list[list[str]]:
 def test_readme_has_the_two_commands():
     blocks = readme_blocks()
     assert [INSTALL, "jupyter lab notebooks/"] in blocks
-    assert [INSTALL, "python -m pytest"] in blocks
+    assert [TEST_INSTALL, "python -m pytest"] in blocks
 
 
 def test_ci_runs_exactly_the_readme_test_command_in_a_fresh_venv():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    commands = [line for line in script if line.startswith("python ")]
-    assert commands == [INSTALL, "python -m pytest"]
-    assert any("-m venv" in line for line in script)
+    start = next(i for i, line in enumerate(script) if line.startswith("python "))
+    commands = [line for line in script[start:] if line and not line.startswith(("#", " "))]
+    readme_test_command = next(block for block in readme_blocks() if "python -m pytest" in block)
+    assert commands[: len(readme_test_command)] == readme_test_command
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [line for line in commands[len(readme_test_command) :] if f"`{line}`" not in readme] == []  # documented
+    assert any("-m venv" in line for line in script[:start])
 
 
 def pins(path: Path) -> dict[str, str]:
     return check_env.pinned_requirements(path)
 
 
-def test_requirements_pin_every_direct_dependency():
+def imported_modules(sources: list[str]) -> set[str]:
+    """The top-level names of every module the sources import, at the top or inside a function."""
+    names = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def distributions_of(modules: set[str]) -> set[str]:
+    """The installed distributions (normalised names) that provide the third-party modules among `modules`."""
+    owners = metadata.packages_distributions()
+    third_party = modules - set(sys.stdlib_module_names) - {"helpers", "tests", "__future__"}
+    unknown = sorted(m for m in third_party if m not in owners)
+    assert not unknown, f"imported but installed by no distribution here: {unknown}"
+    return {owners[m][0].lower().replace("_", "-") for m in third_party}
+
+
+def python_sources(folder: str) -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted((ROOT / folder).glob("*.py"))]
+
+
+def notebook_sources() -> list[str]:
+    """The code cells of every notebook (IPython magics, which ast cannot read, are left out)."""
+    cells = [c.source for p in notebooks.notebook_paths() for c in nbformat.read(p, 4).cells if c.cell_type == "code"]
+    return ["\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))) for cell in cells]
+
+
+def test_requirements_pin_every_package_the_course_imports_and_no_test_tool():
     pinned = pins(ROOT / "requirements.txt")
-    for package in ["jupyterlab", "numpy", "matplotlib", "ipywidgets", "torch", "nbval", "pytest", "pytest-xdist"]:
-        assert package in pinned, f"{package} is not pinned with == in requirements.txt"
+    for package in sorted(distributions_of(imported_modules(python_sources("helpers") + notebook_sources()))):
+        assert package in pinned, f"the course imports {package}, which is not pinned with == in requirements.txt"
     assert pinned["torch"] == "2.13.0"
     assert "-e ." in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [tool for tool in TEST_TOOLS if tool in pinned] == [], "learners do not install the test bench"
+
+
+def test_test_requirements_add_every_tool_the_tests_import_to_the_learner_set():
+    path = ROOT / "tests" / "requirements.txt"
+    assert "-r ../requirements.txt" in path.read_text(encoding="utf-8").splitlines()
+    pinned = pins(ROOT / "requirements.txt") | pins(path)
+    for package in sorted(distributions_of(imported_modules(python_sources("tests"))) | set(TEST_TOOLS)):
+        assert package in pinned, f"the tests need {package}, which neither requirements file pins with =="
 
 
 def test_binder_asks_for_cpu_torch_and_agrees_with_requirements_on_every_other_pin():
@@ -58,14 +108,35 @@ def test_check_env_passes_in_the_course_environment():
     assert {"python", "torch", "ipywidgets", "widget front end", "course data"} <= names
 
 
-def test_check_env_reports_wrong_and_missing_packages_with_a_fix(tmp_path):
-    wrong = check_env.check_package("numpy", "0.0.1")
-    assert not wrong.ok and "the course is pinned to 0.0.1" in wrong.line() and check_env.INSTALL in wrong.line()
+def test_check_env_warns_about_another_version_and_fails_a_missing_package(tmp_path):
+    drift = check_env.check_package("numpy", "0.0.1")
+    assert drift.ok and drift.line().startswith("WARN  numpy: found ")
+    assert "the course is pinned to 0.0.1" in drift.line() and "fix: python -m pip install numpy==0.0.1" in drift.line()
     missing = check_env.check_package("no-such-package-xyz", "1.0")
-    assert not missing.ok and "not installed" in missing.detail
+    assert not missing.ok and missing.line().startswith("FAIL  no-such-package-xyz: not installed")
+    assert f"fix: {check_env.INSTALL}" in missing.line()
     assert check_env.check_package("torch", "2.13.0").ok  # a +cpu build satisfies the pin
     assert not check_env.check_python((3, 8)).ok and not check_env.check_python((3, 10)).ok
     assert check_env.check_python((3, 11)).ok and check_env.check_python((3, 13)).ok
+
+
+def test_check_env_reads_the_learner_pins_from_the_requirements_file(tmp_path):
+    names = {c.name for c in check_env.run_checks()}
+    assert set(pins(ROOT / "requirements.txt")) <= names and not names & set(TEST_TOOLS)
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("numpy==0.0.1\nno-such-package-xyz==1.0\n-e .\n", encoding="utf-8")
+    checks = {c.name: c for c in check_env.run_checks(requirements)}
+    assert checks["numpy"].warning and not checks["no-such-package-xyz"].ok and "torch" not in checks
+    gone = check_env.run_checks(tmp_path / "missing.txt")
+    assert "not found, so the pins cannot be checked" in "\n".join(c.line() for c in gone)
+
+
+def test_check_env_exits_zero_with_warnings_and_one_with_a_failure(monkeypatch, capsys):
+    drift, missing = check_env.check_package("numpy", "0.0.1"), check_env.check_package("no-such-package-xyz", "1")
+    monkeypatch.setattr(check_env, "run_checks", lambda: [drift])
+    assert check_env.main() == 0 and "1 package(s) differ from the pinned versions" in capsys.readouterr().out
+    monkeypatch.setattr(check_env, "run_checks", lambda: [drift, missing])
+    assert check_env.main() == 1 and "1 problem(s) found" in capsys.readouterr().out
 
 
 def test_check_env_reports_a_missing_widget_front_end(tmp_path):

@@ -1,0 +1,259 @@
+"""The course on Colab's own package versions: every notebook, opened the way Colab opens it, runs and its
+sliders move.
+
+Colab's kernel has ipywidgets 7, IPython 7, ipykernel 6 and its own numpy and matplotlib (the pins in
+`tests/colab-requirements.txt`). A virtual environment with exactly those is built once, from Python 3.11, and
+cached outside the repository (a new one when the pins change). Each notebook is copied into a folder of its own
+outside the repository with its outputs cleared, and run by nbclient on a kernel of that environment, with a
+stand-in `google.colab` so its first cell fetches the course from a local copy of the repository
+(`tests.course_source`). Then, in the same kernel, every slider of every live figure is moved across its range.
+The same checks run once on this environment's own kernel (ipywidgets 8), with notebook 01.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import inspect
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_tags, transform_streams_for_comparison
+
+from helpers import check_env, notebooks
+from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
+
+pytestmark = pytest.mark.colab
+COLAB_REQUIREMENTS = Path(__file__).with_name("colab-requirements.txt")
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deep-learning-basics"
+LIVE_FIGURE = re.compile(r"widgets\.(?:\w+_explorer|LossCurve)\(")
+SWEPT_FIGURE = re.compile(r"widgets\.\w+_explorer\(")  # the LiveFigures; a LossCurve has no controls
+# What nbval leaves out of the comparison (its default skip list, images included): the rest is compared.
+NOT_COMPARED = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
+                notebooks.WIDGET_VIEW, "image/png", "image/jpeg"}
+# The distributions whose version the kernel reports from the module it imported, and that module's name.
+MODULE_OF = {"ipywidgets": "ipywidgets", "ipython": "IPython", "ipykernel": "ipykernel", "numpy": "numpy",
+             "matplotlib": "matplotlib", "pillow": "PIL", "torch": "torch"}
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A kernel the notebooks run on: its kernelspec name and the requirements file its versions must match."""
+
+    name: str
+    requirements: Path
+
+
+COLAB = Kernel("colab-stand-in", COLAB_REQUIREMENTS)
+THIS_ENVIRONMENT = Kernel("python3", notebooks.ROOT / "requirements.txt")
+
+
+def python_311() -> str | None:
+    """A Python 3.11 interpreter to build the Colab venv from: this venv's base interpreter first."""
+    candidates = [Path(sys.base_prefix) / "bin" / "python3.11", shutil.which("python3.11"),
+                  *sorted(Path.home().glob(".pyenv/versions/3.11*/bin/python3.11"))]
+    return next((str(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+def venv_folder(python: str) -> Path:
+    """Where the venv for these pins and this interpreter is cached: a new folder when either changes."""
+    version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True,
+                             check=True).stdout
+    key = hashlib.sha256(COLAB_REQUIREMENTS.read_bytes() + version.encode()).hexdigest()[:12]
+    return CACHE / f"colab-{key}"
+
+
+def build_venv(python: str, target: Path) -> None:
+    """Build the venv in a temporary folder beside `target`, then rename it: a build that was interrupted is
+    never taken for a finished one. Then remove the venvs of older pins. Raises `RuntimeError` with pip's last
+    line if the install fails."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f"{target.name}.partial-*"):
+        if time.time() - leftover.stat().st_mtime > 3600:  # an older build that was interrupted
+            shutil.rmtree(leftover, ignore_errors=True)
+    partial = Path(tempfile.mkdtemp(prefix=f"{target.name}.partial-", dir=target.parent))
+    try:
+        subprocess.run([python, "-m", "venv", str(partial)], check=True, capture_output=True)
+        install = subprocess.run(
+            [str(partial / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+             "-r", str(COLAB_REQUIREMENTS)], capture_output=True, text=True, timeout=1800)
+        if install.returncode != 0:
+            said = (install.stderr or install.stdout).strip().splitlines() or ["no message"]
+            raise RuntimeError(f"pip: {said[-1].removeprefix('ERROR: ')}")
+        try:
+            partial.rename(target)
+        except OSError:  # another run finished the same build first
+            if not (target / "bin" / "python").is_file():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    for old in target.parent.glob("colab-*"):  # venvs for older pins: 1.3 GB each
+        if old != target and ".partial-" not in old.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def colab_python() -> str:
+    """The Python of the cached Colab venv, built on first use; skips, saying why, if it cannot be had."""
+    python = python_311()
+    if python is None:
+        pytest.skip("no Python 3.11 found (python3.11 or pyenv's 3.11) to build the Colab test's venv from")
+    target = venv_folder(python)
+    if not (target / "bin" / "python").is_file():
+        try:
+            build_venv(python, target)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+            pytest.skip(f"the Colab test's venv could not be built ({error}): run `python -m pytest "
+                        f"tests/test_colab.py` once with the network on, which builds it in {target}")
+    return str(target / "bin" / "python")
+
+
+@pytest.fixture(scope="module")
+def course_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course's GitHub repository, as a local copy the setup cell clones from."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: the Colab setup cell clones the course with git")
+    return make_course_source(tmp_path_factory.mktemp("github") / "course")
+
+
+def kernel_facts(modules: dict[str, str]) -> dict:
+    """Sent to the notebook's kernel after its last cell: the version of each of `modules` (by distribution name)
+    it imported, where `helpers` came from and whether it was Colab's kernel."""
+    import importlib
+    import sys
+
+    import helpers
+
+    versions = {name: importlib.import_module(module).__version__ for name, module in modules.items()}
+    return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
+
+
+def move_every_slider() -> dict:
+    """Sent to the notebook's kernel after its last cell: every control of every live figure across its whole
+    range, then random combinations of a figure's controls, with numerical and plotting warnings as errors,
+    as tests/conftest.py's sweep does. Returns what it moved and every problem (an error or a NaN drawn)."""
+    import json
+    import warnings
+
+    from helpers.bench import measure_live_figures, try_combinations
+    from helpers.widgets import LiveFigure
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("error", UserWarning)
+        report = measure_live_figures(moves=21)
+        problems = [json.dumps(r) for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
+        lives = [live for live in list(LiveFigure.instances) if len(live.controls) > 1]
+        problems += [problem for live in lives for problem in try_combinations(live)]
+    return {"figures": len({r["figure"] for r in report}), "controls": len(report),
+            "moves": sum(r["moves"] for r in report), "problems": problems}
+
+
+def kernel_cell(function: Any, *args: Any) -> nbformat.NotebookNode:
+    """A code cell that defines `function` (plain, self-contained code in this file), calls it with `args` (plain
+    values) and prints the result as JSON."""
+    call = f"{function.__name__}({', '.join(map(repr, args))})"
+    return nbformat.v4.new_code_cell(f"{inspect.getsource(function)}\nimport json\nprint(json.dumps({call}))")
+
+
+def printed(cell: nbformat.NotebookNode) -> Any:
+    """What a `kernel_cell` printed, read back."""
+    return json.loads("".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream"))
+
+
+def compared_text(outputs: list) -> dict[str, list]:
+    """The parts of a cell's outputs nbval compares (streams, text/plain and other text, by key), in order."""
+    parts = defaultdict(list)
+    for output in transform_streams_for_comparison(coalesce_streams(copy.deepcopy(outputs))):
+        for key, value in output.items():
+            if key == "data":
+                for mime, content in value.items():
+                    if mime not in NOT_COMPARED:
+                        parts[mime].append(content)
+            elif key not in NOT_COMPARED:
+                parts[key].append(value)
+    return dict(parts)
+
+
+def nbval_compares(cell: nbformat.NotebookNode) -> bool:
+    """Whether nbval compares this cell's output: not if a tag or a comment (`# NBVAL_IGNORE_OUTPUT`) says not."""
+    options = dict(find_metadata_tags(cell.metadata))
+    options.update(find_comment_markers(cell.source))
+    return options.get("check", True) and not options.get("skip", False)
+
+
+def text_differences(committed: nbformat.NotebookNode, ran: nbformat.NotebookNode) -> list[str]:
+    """Every code cell whose compared text differs from the committed notebook's, with both versions."""
+    differences = []
+    for index, (mine, theirs) in enumerate(zip(committed.cells, ran.cells, strict=False)):
+        if mine.cell_type != "code" or not nbval_compares(mine):
+            continue
+        if compared_text(mine.outputs) != compared_text(theirs.outputs):
+            differences.append(f"cell {index}:\n  committed: {compared_text(mine.outputs)}\n"
+                               f"  on this kernel: {compared_text(theirs.outputs)}")
+    return differences
+
+
+def write_kernelspec(folder: Path, python: str) -> str:
+    """A kernelspec for the Colab venv's Python in a JUPYTER_PATH folder; returns that folder."""
+    spec = folder / "kernels" / COLAB.name
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Colab stand-in (Python 3.11, Colab's versions)", "language": "python"}))
+    return str(folder)
+
+
+CASES = [pytest.param(COLAB, path.name, id=f"colab-{path.stem[:2]}") for path in notebooks.notebook_paths()]
+CASES.append(pytest.param(THIS_ENVIRONMENT, "01_the_neuron.ipynb", id="ipywidgets8-01"))
+
+
+@pytest.mark.parametrize("kernel, name", CASES)
+def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str, request, course_source, tmp_path,
+                                                       monkeypatch):
+    """A cell that raises stops the run with its traceback (nbclient's CellExecutionError), so no error output
+    gets past it; the rest is asserted below, on what the kernel printed and on the notebook's outputs."""
+    if kernel is COLAB:
+        monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", request.getfixturevalue(
+            "colab_python")))
+    for variable, value in colab_stand_in(tmp_path / "colab", course_source).items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # as helpers.notebooks.run, which made the committed outputs
+    committed = nbformat.read(notebooks.NOTEBOOK_DIR / name, as_version=4)
+    nb = copy.deepcopy(committed)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider)
+    nb.cells += [facts, sweep]
+    content = tmp_path / "content"  # Colab's working folder, outside the repository
+    content.mkdir()
+    NotebookClient(nb, timeout=300, kernel_name=kernel.name, resources={"metadata": {"path": str(content)}}).execute()
+
+    facts, sweep = printed(facts), printed(sweep)
+    pins = check_env.pinned_requirements(kernel.requirements)
+    assert {package: version.split("+")[0] for package, version in facts["versions"].items()} == {
+        package: pins[package] for package in MODULE_OF}
+    assert facts["colab"] is True
+    assert Path(facts["helpers"]).resolve() == (content / "course" / "helpers" / "__init__.py").resolve()
+    assert not (content / "course" / AFTER_THE_RELEASE).exists()  # the release tag was fetched, not main
+    live_cells = [cell for cell in nb.cells if cell.cell_type == "code" and LIVE_FIGURE.search(cell.source)]
+    without_view = [cell.source for cell in live_cells
+                    if not any(notebooks.WIDGET_VIEW in o.get("data", {}) for o in cell.outputs)]
+    assert live_cells and not without_view, f"no live widget view in the outputs of: {without_view}"
+    assert sweep["figures"] == sum(bool(SWEPT_FIGURE.search(cell.source)) for cell in live_cells)
+    assert sweep["problems"] == []
+    assert text_differences(committed, nb) == []
