@@ -22,6 +22,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib import patches as mpl_patches
 from matplotlib import patheffects
+from matplotlib import text as mpl_text
 from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -88,8 +89,7 @@ class LiveFigure:
         self.presets: dict[str, dict[str, Any]] = {}
         for artist in self.animated:
             artist.set_animated(True)
-        width, height = (int(round(v)) for v in fig.get_size_inches() * fig.dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{width}px", height=f"{height}px"))
+        self.image = widgets.Image(format="png", layout=_scaled_image_layout(fig))
         self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -145,6 +145,16 @@ class LiveFigure:
             self._cache[tuple(self.values.items())] = (self.image.value, self.status_text, self.error)
         self.set(**start)
         self.timings.clear()
+
+    def smallest_text_px(self) -> float:
+        """The height of the figure's smallest visible text (tick labels, legend, titles) in pixels of its PNG.
+
+        Times the drawn width over the PNG's width, it is how large a learner sees that text, so a test can
+        check that a figure shrunk to a narrow screen stays legible.
+        """
+        sizes = [text.get_fontsize() for text in self.fig.findobj(mpl_text.Text)
+                 if text.get_visible() and text.get_text().strip()]
+        return min(sizes) * self.fig.dpi / 72
 
     def _check_names(self, values: Mapping[str, Any]) -> None:
         unknown = set(values) - set(self.controls)
@@ -212,6 +222,14 @@ def widget_bundle(widget: widgets.Widget, **kwargs: Any) -> dict[str, Any]:
         return widget._repr_mimebundle_(**kwargs)
     view = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
     return {"text/plain": repr(widget), "application/vnd.jupyter.widget-view+json": view}
+
+
+def _scaled_image_layout(fig: Figure) -> widgets.Layout:
+    """The live image's CSS: its natural width at most, narrower when its output area is (a laptop screen
+    with the file browser open), and a height that follows the width, so the figure keeps its proportions.
+    ipywidgets 8 and 7 both set these as the <img>'s style; a fixed pixel height would squeeze the figure."""
+    width = int(round(fig.get_size_inches()[0] * fig.dpi))
+    return widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
 
 
 def _png(canvas: Any) -> bytes:
@@ -501,12 +519,12 @@ def learning_rate_explorer(
         loss_ax.plot(run(positive_number(f"compare[{label!r}]", other)).losses, color="0.55", lw=1.2, ls=style,
                      label=f"{label} ({other:g})")
     if compare:
-        loss_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, handlelength=2.5,
-                       title="grey: fixed rates", title_fontsize=8)  # outside the axes, clear of every curve
+        loss_ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, handlelength=2.5,
+                       title="grey: fixed rates", title_fontsize=9)  # outside the axes, clear of every curve
     if floor is not None:  # labelled on the plot, under the line, rather than among the grey rates
         loss_ax.axhline(positive_number("floor", floor), color="black", lw=0.8, ls=(0, (1, 2)),
                         label=f"noise floor {floor:.2g}")
-        loss_ax.text(0.98 * steps, floor / 1.08, f"noise floor {floor:.2g}", ha="right", va="top", fontsize=8)
+        loss_ax.text(0.98 * steps, floor / 1.08, f"noise floor {floor:.2g}", ha="right", va="top", fontsize=9)
     (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2)
     verdict = loss_ax.text(0.97, 0.95, " ", transform=loss_ax.transAxes, ha="right", va="top", fontsize=11,
                            color=plots.PALETTE["vermillion"], fontweight="bold")
@@ -647,8 +665,7 @@ def batch_size_explorer(
     control = widgets.SelectionSlider(options=sizes, value=sizes[len(sizes) // 2], description="batch size",
                                       continuous_update=True, style={"description_width": "initial"},
                                       layout=widgets.Layout(width="420px"))
-    fig, axes = plots.live_figure(ncols=3 if seconds else 2, size=(14, 3.8) if seconds else (10.5, 3.8))
-    map_ax, loss_ax = axes[:2]
+    fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 6.2) if seconds else (10.5, 3.8))
     plots.draw_contours(map_ax, first, second, grid, (first_name, second_name), minimum, levels=levels)
     map_ax.set(xlim=(first[0], first[-1]), ylim=(second[0], second[-1]), title="path of every update")
     most = max((len(runs[s][1]) - 1) * s for s in sizes)
@@ -672,12 +689,14 @@ def batch_size_explorer(
     loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="the chosen one")
     loss_ax.legend(loc="lower left", fontsize="small")
     animated: tuple[Artist, ...] = (path, star, curve)
-    if seconds:
-        cost_ax = axes[2]
+    if seconds:  # under the other two, across the figure: a third column would make a laptop shrink them all
+        rows = fig.add_gridspec(2, 2, height_ratios=(3.8, 2.4))
+        map_ax.set_subplotspec(rows[0, 0])
+        loss_ax.set_subplotspec(rows[0, 1])
+        cost_ax = fig.add_subplot(rows[1, :])
         cost_ax.bar(range(len(sizes)), [1000 * seconds[s] for s in sizes], color="lightgrey")
         cost_ax.set(xticks=range(len(sizes)), xticklabels=sizes, yscale="log", xlabel="batch size",
                     ylabel="ms per epoch (log scale)", title="cost of an epoch")
-        cost_ax.tick_params(axis="x", labelrotation=45)
         plots.plain_log_ticks(cost_ax, "y")
         (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["blue"])
         animated += (highlight,)
@@ -781,7 +800,7 @@ def capacity_explorer(
         fittable = degrees[degrees < other]
         err_ax.plot(fittable, np.clip([errors(d, other)[2] for d in fittable], low, high), color="grey", lw=0.8,
                     alpha=0.5, zorder=1, label="validation, every size" if i == 0 else None)
-    err_ax.legend(loc="upper left", fontsize=8, ncols=2)
+    err_ax.legend(loc="upper left", fontsize=9, ncols=2)
 
     def update(degree: int, size: int) -> str:
         model, train, val = errors(degree, size)

@@ -1,10 +1,12 @@
 """The course as a learner meets it: every notebook run in JupyterLab in a real (headless) Chromium.
 
-For each notebook: open it, run all cells, wait for the kernel, and check that no cell shows an error or a
-warning, that every live figure's widget rendered (so the widget front end matches the kernel), and that
-moving its slider with the keyboard changes the figure's pixels. One notebook is also opened in Voila, the
-code-free dashboard view instructors project. Screenshots before and after each move are saved in a
-temporary folder, printed at the end of the run.
+The browser window is a laptop's, 1280×800, with JupyterLab's file browser open, so the notebook is narrower
+than most live figures. For each notebook: open it, run all cells, wait for the kernel, and check that no cell
+shows an error or a warning, that every live figure's widget rendered (so the widget front end matches the
+kernel), that it is drawn with its image's proportions and its smallest text still legible, and that moving
+its slider with the keyboard changes the figure's pixels. One notebook is also opened in Voila, the code-free
+dashboard view instructors project. Screenshots before and after each move are saved in a temporary folder,
+printed at the end of the run.
 
 Needs Debian's Chromium at /usr/bin/chromium and the `playwright` package; without them the tests are
 skipped with the reason shown. `python -m pytest -m "not browser"` skips them on purpose.
@@ -34,6 +36,15 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-sync", "--no-first-run"]
 TOKEN = "course-browser-test"
 EXPLORER = re.compile(r"widgets\.\w+_explorer\(")
+LAPTOP = {"width": 1280, "height": 800}  # a common laptop screen; the issue's squashed figures were seen on it
+ASPECT_TOLERANCE = 0.02  # drawn width/height against the PNG's, relative
+LEGIBLE_PX = 9  # the smallest text a figure may show, in CSS pixels, when it is shrunk to fit its output area
+# A last cell added to the served copies: the kernel's live figures, in the order they were made, with their
+# PNG's size and the height of their smallest text in its pixels (the browser knows neither font sizes nor dpi).
+PROBE_LABEL = "live figures (png width, png height, smallest text px):"
+PROBE = ("from helpers.widgets import LiveFigure\n"
+         "made = sorted(LiveFigure.instances, key=lambda live: live.created)\n"
+         f"print({PROBE_LABEL!r}, [[*live.fig.canvas.get_width_height(), live.smallest_text_px()] for live in made])")
 pytestmark = pytest.mark.browser
 
 try:
@@ -44,7 +55,7 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 def _skip_reason() -> str | None:
     if sync_playwright is None:
-        return "the playwright package is not installed: python -m pip install -r requirements.txt"
+        return "the playwright package is not installed: python -m pip install -r tests/requirements.txt"
     if not CHROMIUM.exists():
         return "no Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver (.ci/run does this)"
     return None
@@ -102,6 +113,10 @@ def workspace(tmp_path_factory):
     home = tmp_path_factory.mktemp("browser-home")
     served = home / "notebooks"  # a copy, so JupyterLab's autosave never touches the repository
     shutil.copytree(notebooks.NOTEBOOK_DIR, served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for copy in served.glob("*.ipynb"):
+        notebook = nbformat.read(copy, as_version=4)
+        notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
+        nbformat.write(notebook, copy)
     shots = tmp_path_factory.mktemp("browser-screenshots")
     return home, served, shots, _isolated_env(home)
 
@@ -120,7 +135,8 @@ def lab(workspace):
     port = _free_port()
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
-               f"--ServerApp.root_dir={served}", "--ServerApp.allow_root=True", "--LabApp.news_url=None"]
+               f"--ServerApp.root_dir={served}", "--ServerApp.allow_root=True", "--LabApp.news_url=None",
+               "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, to run JupyterLab's commands
     process = _start(command, f"http://127.0.0.1:{port}/api/status?token={TOKEN}", env, home)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
@@ -144,6 +160,49 @@ def _run_all(page, timeout_ms: int = 120_000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_selector("text=| Idle", timeout=timeout_ms)
+
+
+def _open_file_browser(page) -> float:
+    """Show JupyterLab's file browser in the left sidebar, as a learner has it (a restored workspace may have
+    it closed), and return its width in CSS pixels."""
+    page.wait_for_function("() => window.jupyterapp !== undefined")
+    page.evaluate("async () => { await window.jupyterapp.restored; "
+                  "await window.jupyterapp.commands.execute('filebrowser:activate'); }")
+    browser_panel = page.locator("#filebrowser")
+    browser_panel.wait_for(state="visible")
+    width = browser_panel.bounding_box()["width"]
+    assert width > 150, f"the file browser is open but only {width:.0f} px wide"
+    return width
+
+
+def _probe(page) -> list[tuple[int, int, float]]:
+    """The probe cell's report: (png width, png height, smallest text px) of each live figure, in order."""
+    output = page.locator(".jp-OutputArea-output", has_text=PROBE_LABEL).last.inner_text()
+    return [tuple(figure) for figure in json.loads(output.split(PROBE_LABEL, 1)[1])]
+
+
+MEASURE = """img => {
+    const drawn = img.getBoundingClientRect();
+    const area = img.closest('.jp-OutputArea-output').getBoundingClientRect();
+    return {natural: [img.naturalWidth, img.naturalHeight], drawn: [drawn.width, drawn.height], area: area.width};
+}"""
+
+
+def _check_proportions(box, label: str) -> tuple[list[int], list[float]]:
+    """Check that the live figure in `box` is drawn within its output area with its PNG's aspect ratio;
+    return its natural and drawn sizes in pixels."""
+    image = box.locator("img.widget-image").first
+    image.scroll_into_view_if_needed()
+    sizes = image.evaluate(MEASURE)
+    (width, height), (drawn_width, drawn_height) = sizes["natural"], sizes["drawn"]
+    assert width > 0 and drawn_height > 0, f"{label}: the live image has no pixels"
+    ratio = (drawn_width / drawn_height) / (width / height)
+    assert abs(ratio - 1) <= ASPECT_TOLERANCE, (
+        f"{label}: the {width}×{height} px figure is drawn {drawn_width:.0f}×{drawn_height:.0f} px, its proportions "
+        f"changed by {ratio - 1:+.1%} (a fixed height while the width shrinks to fit squeezes it)")
+    assert drawn_width <= sizes["area"] + 0.5, (
+        f"{label}: drawn {drawn_width:.0f} px wide, wider than its {sizes['area']:.0f} px output area")
+    return [width, height], [drawn_width, drawn_height]
 
 
 WATCH = """img => {
@@ -188,9 +247,10 @@ def _describe(latencies: list[float]) -> str:
 def test_notebook_runs_and_its_sliders_move_in_jupyterlab(path, browser, lab, workspace, record_property):
     _, _, shots, _ = workspace
     record_property("browser", f"screenshots: {shots}")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport=LAPTOP)
     try:
         page.goto(f"{lab}/lab/tree/{path.name}?reset&token={TOKEN}")
+        sidebar = _open_file_browser(page)
         _run_all(page)
         errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         assert errors.count() == 0, f"{path.name}: error or warning output: {errors.first.inner_text()[:500]}"
@@ -198,9 +258,19 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(path, browser, lab, wo
         figures = _expected_figures(path)
         boxes = page.locator(".jp-OutputArea-output:has(img.widget-image):has(.noUi-handle)")
         assert boxes.count() == figures, f"{path.name}: {boxes.count()} live figures rendered, expected {figures}"
-        for index in range(figures):
-            box = boxes.nth(index)
-            assert box.locator("img.widget-image").first.evaluate("img => img.naturalWidth") > 0
+        made = _probe(page)
+        assert len(made) == figures, f"{path.name}: the kernel made {len(made)} live figures, expected {figures}"
+        for index, (png_width, png_height, text_px) in enumerate(made):
+            box, label = boxes.nth(index), f"{path.stem} figure {index + 1}"
+            natural, drawn = _check_proportions(box, label)
+            assert natural == [png_width, png_height], f"{label}: shown {natural}, made {[png_width, png_height]}"
+            scale = drawn[0] / natural[0]
+            record_property("browser", f"{label}: {natural[0]}×{natural[1]} px drawn {drawn[0]:.0f}×{drawn[1]:.0f} "
+                                       f"(scale {scale:.2f}, file browser {sidebar:.0f} px wide); smallest text "
+                                       f"{text_px:.1f} px, drawn {text_px * scale:.1f} px")
+            assert text_px * scale >= LEGIBLE_PX, (
+                f"{label}: its smallest text is drawn {text_px * scale:.1f} px high at {LAPTOP['width']}×"
+                f"{LAPTOP['height']} with the file browser open (scale {scale:.2f}); {LEGIBLE_PX} px is the least")
             latencies = _move_and_compare(page, box, shots, f"{path.stem}-figure{index + 1}")
             summary = f"{path.stem} figure {index + 1}: key press to new pixels, {_describe(latencies)}"
             record_property("browser", summary)
@@ -211,18 +281,21 @@ def test_notebook_runs_and_its_sliders_move_in_jupyterlab(path, browser, lab, wo
 def test_voila_shows_the_first_notebook_without_code_and_its_sliders_move(browser, workspace, record_property):
     home, served, shots, env = workspace
     if shutil.which("voila", path=str(Path(sys.executable).parent)) is None:
-        pytest.skip("voila is not installed: python -m pip install -r requirements.txt")
+        pytest.skip("voila is not installed: python -m pip install -r tests/requirements.txt")
     port = _free_port()
     command = [sys.executable, "-m", "voila", str(served / "01_the_neuron.ipynb"), "--no-browser",
                f"--port={port}", "--Voila.ip=127.0.0.1"]
     process = _start(command, f"http://127.0.0.1:{port}/", env, home)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport=LAPTOP)
     try:
         page.goto(f"http://127.0.0.1:{port}/")
         page.wait_for_selector("img.widget-image", timeout=120_000)
         code = page.locator(".cm-editor, .CodeMirror, .jp-InputArea-editor")
         assert code.count() == 0 and page.get_by_text("fit_explorer(").count() == 0, "Voila should hide the code"
         box = page.locator(".jp-OutputArea-output:has(img.widget-image):has(.noUi-handle)").first
+        natural, drawn = _check_proportions(box, "voila 01 figure 1")
+        record_property("browser", f"voila 01_the_neuron: {natural[0]}×{natural[1]} px drawn "
+                                   f"{drawn[0]:.0f}×{drawn[1]:.0f}")
         latencies = _move_and_compare(page, box, shots, "voila-01")
         record_property("browser", f"voila 01_the_neuron: key press to new pixels, {_describe(latencies)}")
     finally:
