@@ -102,15 +102,23 @@ def check_widget_frontend(prefix: Path = Path(sys.prefix)) -> Check:
     return Check(name, True, f"jupyterlab-manager {extension} for ipywidgets {ipywidgets}")
 
 
-def check_helpers_data() -> Check:
-    """The course's own data must load and pass its checksum."""
-    from helpers.data import DataFileError, load_vending_machine
+def check_helpers_data(folder: Path | None = None) -> list[Check]:
+    """Both shipped data files must load and pass their checksums: the vending machine (01-04), the digits (08).
 
-    try:
-        load_vending_machine()
-    except DataFileError as exc:
-        return Check("course data", False, str(exc), "git checkout -- data/")
-    return Check("course data", True, "vending_machine.csv present and unchanged")
+    `folder` replaces the course's data folder (tests use a damaged copy); by default the loaders find it.
+    """
+    from helpers.data import DIGITS_FILE, VENDING_FILE, DataFileError, load_digits, load_vending_machine, restore_hint
+
+    checks = []
+    for name, load in ((VENDING_FILE, load_vending_machine), (DIGITS_FILE, load_digits)):
+        try:
+            load(None if folder is None else folder / name)
+        except DataFileError as exc:
+            problem = str(exc).removesuffix(" " + restore_hint(name))  # the fix goes on its own line
+            checks.append(Check(f"course data: {name}", False, problem, restore_hint(name)))
+        else:
+            checks.append(Check(f"course data: {name}", True, "present and unchanged"))
+    return checks
 
 
 def check_packages(requirements: Path = REQUIREMENTS) -> list[Check]:
@@ -125,7 +133,7 @@ def run_checks(requirements: Path = REQUIREMENTS) -> list[Check]:
     """Every check, in the order they are printed."""
     checks = [check_python()]
     checks += check_packages(requirements)
-    checks += [check_widget_frontend(), check_helpers_data()]
+    checks += [check_widget_frontend(), *check_helpers_data()]
     return checks
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import check_env, notebooks
+from helpers import check_env, data, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "python -m pip install -r requirements.txt"
@@ -105,7 +105,17 @@ def test_check_env_passes_in_the_course_environment():
     checks = check_env.run_checks()
     assert [c.line() for c in checks if not c.ok] == []
     names = {c.name for c in checks}
-    assert {"python", "torch", "ipywidgets", "widget front end", "course data"} <= names
+    assert {"python", "torch", "ipywidgets", "widget front end"} <= names
+    assert {"course data: vending_machine.csv", "course data: digits.csv.gz"} <= names
+
+
+def test_check_env_fails_a_damaged_digits_file_with_its_own_fix(tmp_path):
+    shutil.copy(data.DATA_DIR / data.VENDING_FILE, tmp_path)
+    (tmp_path / data.DIGITS_FILE).write_bytes((data.DATA_DIR / data.DIGITS_FILE).read_bytes()[:1000])  # cut short
+    vending, digits = check_env.check_helpers_data(tmp_path)
+    assert vending.ok and not digits.ok
+    assert digits.line().startswith("FAIL  course data: digits.csv.gz: ")
+    assert "git checkout -- data/digits.csv.gz" in digits.line() and "helpers.data" not in digits.line()
 
 
 def test_check_env_warns_about_another_version_and_fails_a_missing_package(tmp_path):
