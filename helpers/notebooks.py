@@ -101,6 +101,11 @@ def _clean_outputs(cell: nbformat.NotebookNode) -> None:
             if not data:
                 continue
         output.pop("transient", None)
+        previous = kept[-1] if kept else None
+        if output.output_type == "stream" and previous and previous.output_type == "stream" \
+                and previous.name == output.name:  # one print can arrive in pieces: keep the diff independent of it
+            previous.text += output.text
+            continue
         kept.append(output)
     cell["outputs"] = kept
 

@@ -48,6 +48,16 @@ def test_every_launch_link_and_the_setup_cell_name_the_release_tag_from_pyprojec
     assert notebooks.TAG == "v" + tomllib.loads((notebooks.ROOT / "pyproject.toml").read_text())["project"]["version"]
 
 
+def test_normalise_joins_printed_text_that_arrived_in_pieces():
+    stream = nbformat.v4.new_output
+    pieces = [stream("stream", name="stdout", text="a\n"), stream("stream", name="stdout", text="b\n"),
+              stream("stream", name="stderr", text="c\n"), stream("stream", name="stdout", text="d\n")]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 99 · Test"),
+                                         nbformat.v4.new_code_cell("print()", outputs=pieces)])
+    out = notebooks.normalise(nb, "99_test.ipynb").cells[2].outputs
+    assert [(o.name, o.text) for o in out] == [("stdout", "a\nb\n"), ("stderr", "c\n"), ("stdout", "d\n")]
+
+
 def test_normalise_refuses_a_notebook_without_a_title():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
     with pytest.raises(ValueError, match="first cell must be Markdown"):
