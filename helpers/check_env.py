@@ -9,15 +9,20 @@ Exits with status 1 if anything failed.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIREMENTS = ROOT / "requirements.txt"
+NOTEBOOKS = ROOT / "notebooks"
+LESSON_MODULES = ("numpy", "matplotlib.pyplot", "ipywidgets", "torch")  # what every notebook's first cells import
 INSTALL = "python -m pip install -r requirements.txt"
 WIDGET_EXTENSION = Path("share", "jupyter", "labextensions", "@jupyter-widgets", "jupyterlab-manager", "package.json")
 
@@ -85,6 +90,34 @@ def check_package(name: str, wanted: str) -> Check:
     return Check(name, True, found)
 
 
+def check_lesson_imports(modules: Sequence[str] = LESSON_MODULES) -> list[Check]:
+    """Each package the notebooks import must import, not only be installed: a broken install passes metadata."""
+    checks = []
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # any failure of an import is the learner's problem to fix here, not in a lesson
+            checks.append(Check(f"import {module}", False, f"installed but does not import ({type(exc).__name__}: "
+                                f"{exc})", "python -m pip install --force-reinstall -r requirements.txt"))
+        else:
+            checks.append(Check(f"import {module}", True, "imports"))
+    return checks
+
+
+def check_course_importable(python: Sequence[str] = (sys.executable,), folder: Path = NOTEBOOKS) -> Check:
+    """A kernel started in notebooks/ must find the course's `helpers`, or every notebook stops at its imports."""
+    name = "course package"
+    try:
+        run = subprocess.run([*python, "-c", "import helpers"], cwd=folder, capture_output=True, text=True,
+                             timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check(name, False, f"could not start Python to try it ({exc})", INSTALL)
+    if run.returncode != 0:
+        return Check(name, False, f"`import helpers` fails in {folder.name}/, so every notebook would stop at its "
+                     "imports", f"{INSTALL}  (its last line, -e ., installs the course's helpers)")
+    return Check(name, True, f"`import helpers` works in {folder.name}/")
+
+
 def check_widget_frontend(prefix: Path = Path(sys.prefix)) -> Check:
     """JupyterLab needs the widget manager extension that matches the kernel's ipywidgets."""
     name = "widget front end"
@@ -133,7 +166,7 @@ def run_checks(requirements: Path = REQUIREMENTS) -> list[Check]:
     """Every check, in the order they are printed."""
     checks = [check_python()]
     checks += check_packages(requirements)
-    checks += [check_widget_frontend(), *check_helpers_data()]
+    checks += [*check_lesson_imports(), check_course_importable(), check_widget_frontend(), *check_helpers_data()]
     return checks
 
 

@@ -190,16 +190,26 @@ def sha256(path: Path) -> str:
 
 def text_sha256(path: Path) -> str:
     """The sha256 of a text file with CRLF line endings read as LF, so a Windows checkout of it still matches."""
-    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    return _text_digest(path.read_bytes())
+
+
+def _text_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _fail(path: Path, problem: str) -> DataFileError:
     return DataFileError(f"{path.name}: {problem}. " + restore_hint(path.name))
 
 
-def _require_file(path: Path) -> None:
+def _read_shipped(path: Path) -> bytes:
+    """The file's bytes, or a `DataFileError` that says what stopped them being read (never a bare OSError)."""
     if not path.is_file():
         raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise _fail(path, f"it cannot be read ({reason}); check that you may read {path}") from None
 
 
 def load_vending_machine(path: str | Path | None = None, verify_checksum: bool = True) -> VendingData:
@@ -209,9 +219,12 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
     so a learner never meets a bare parsing traceback.
     """
     path = Path(path) if path is not None else DATA_DIR / VENDING_FILE
-    _require_file(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    raw = _read_shipped(path)
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")  # any line ending
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise _fail(path, f"it cannot be read as CSV ({exc})") from None
     if not rows or tuple(c.strip() for c in rows[0]) != VENDING_COLUMNS:
         got = ", ".join(rows[0]) if rows else "an empty file"
         raise _fail(path, f"expected the columns {', '.join(VENDING_COLUMNS)}, found {got}")
@@ -230,7 +243,7 @@ def load_vending_machine(path: str | Path | None = None, verify_checksum: bool =
             if not np.isfinite(value):
                 raise _fail(path, f"line {line_no}, column {VENDING_COLUMNS[i]}: {cell!r} is not finite")
             columns[i].append(value)
-    if verify_checksum and path.name in CHECKSUMS and text_sha256(path) != CHECKSUMS[path.name]:
+    if verify_checksum and path.name in CHECKSUMS and _text_digest(raw) != CHECKSUMS[path.name]:
         raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
     day, visitors, temperature, bottles = (np.array(c) for c in columns)
     return VendingData(day.astype(int), visitors.astype(int), temperature, bottles.astype(int))
@@ -254,12 +267,11 @@ def load_digits(path: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]
     The file's checksum, size and value ranges are checked; any problem names the file and the fix.
     """
     path = Path(path) if path is not None else DATA_DIR / DIGITS_FILE
-    _require_file(path)
-    if sha256(path) != CHECKSUMS[DIGITS_FILE]:
+    raw = _read_shipped(path)
+    if hashlib.sha256(raw).hexdigest() != CHECKSUMS[DIGITS_FILE]:
         raise _fail(path, "its contents differ from the file shipped with the course (checksum mismatch)")
     try:
-        with gzip.open(path, "rt", encoding="ascii") as handle:
-            table = np.loadtxt(handle, delimiter=",")
+        table = np.loadtxt(io.StringIO(gzip.decompress(raw).decode("ascii")), delimiter=",")
     except (OSError, ValueError, EOFError) as exc:
         raise _fail(path, f"it cannot be read as gzipped CSV ({exc})") from None
     if table.shape != (DIGITS_COUNT, 65):

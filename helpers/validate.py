@@ -52,3 +52,25 @@ def finite_array(name: str, value: Any, ndim: int | None = None, length: int | N
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return array
+
+
+def axis_range(name: str, limits: Any) -> tuple[float, float] | None:
+    """None, or two finite increasing numbers (low, high) for an axis range."""
+    if limits is None:
+        return None
+    try:
+        low, high = (float(v) for v in limits)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be two numbers (low, high), got {limits!r}") from None
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"{name} must be two finite numbers with low < high, got {limits!r}")
+    return low, high
+
+
+def paired_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as finite 1-D float arrays of the same length: the points of a scatter."""
+    x = finite_array("x", x, ndim=1)
+    y = finite_array("y", y, ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D arrays of the same length, got shapes {x.shape} and {y.shape}")
+    return x, y

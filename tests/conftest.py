@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 from nbval.plugin import IPyNbCell
 
-from helpers.editions import exercise_module, instructor_source
+from helpers.authoring.editions import exercise_module, instructor_source
 
 SWEEP_NAME = "every slider across its whole range"
 SOLUTIONS_NAME = "every exercise's solution passes its check in context"
@@ -53,12 +53,12 @@ SWEEP = """
 import json, warnings
 warnings.simplefilter("error", RuntimeWarning)
 warnings.simplefilter("error", UserWarning)
-from helpers.bench import measure_live_figures
+from helpers.authoring.bench import measure_live_figures
 report = measure_live_figures(moves=21)
 problems = [r for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
 assert not problems, json.dumps(problems, indent=1)
-from helpers.bench import try_combinations
-from helpers.widgets import LiveFigure
+from helpers.authoring.bench import try_combinations
+from helpers.live import LiveFigure
 lives = [live for live in list(LiveFigure.instances) if len(live.controls) > 1]
 combined = [p for live in lives for p in try_combinations(live)]
 assert not combined, combined
@@ -146,7 +146,7 @@ def _extra_items(last_cell: IPyNbCell) -> list[IPyNbCell]:
         sources.append((SWEEP_NAME, SWEEP.format(figures=figures, name=Path(last_cell.parent.fspath).stem)))
     exercises = [c.source for c in code if "exercise" in c.metadata.get("tags", [])]
     if exercises:
-        module = exercise_module(nb)
+        module = exercise_module(last_cell.parent.fspath)
         solved = [instructor_source(source, module) for source in exercises]
         sources.append((SOLUTIONS_NAME, SOLUTIONS.format(sources=solved, count=len(solved))))
     return [

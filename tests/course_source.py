@@ -1,6 +1,6 @@
 """Stand-ins for the course's GitHub repository and for Colab's kernel, for tests of the Colab setup cell.
 
-The setup cell clones the release tag named in `helpers.notebooks.TAG` from `COURSE_SOURCE`. The stand-in is a
+The setup cell clones the release tag named in `helpers.authoring.notebooks.TAG` from `COURSE_SOURCE`. The stand-in is a
 local git repository with that tag on the course's files and one more commit after it, as `main` has after a
 release, so a test can tell that the cell fetched the tag and not the newest commit.
 """
@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from helpers import notebooks
+from helpers.authoring import notebooks
 
 ROOT = notebooks.ROOT
 AFTER_THE_RELEASE = "UNRELEASED.md"  # the file only the commit after the tag has

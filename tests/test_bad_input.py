@@ -11,7 +11,7 @@ import pytest
 import torch
 from torch import nn
 
-from helpers import data, networks, plots, training, widgets
+from helpers import data, live, networks, plots, training, widgets
 
 NAN = float("nan")
 LINE = data.noisy_line(n=10)
@@ -210,24 +210,24 @@ TABLE = [
         ValueError,
         "points must be at least 2",
     ),
-    ("widgets.slider", lambda: widgets.slider("w", 0, 1, 2, 0.1), ValueError, "outside"),
-    ("widgets.slider", lambda: widgets.slider("w", 1, 0, 0.5, 0.1), ValueError, "must be below high"),
-    ("widgets.slider", lambda: widgets.slider("w", 0, 1, 0.5, 0), ValueError, "step must be positive"),
+    ("live.slider", lambda: live.slider("w", 0, 1, 2, 0.1), ValueError, "outside"),
+    ("live.slider", lambda: live.slider("w", 1, 0, 0.5, 0.1), ValueError, "must be below high"),
+    ("live.slider", lambda: live.slider("w", 0, 1, 0.5, 0), ValueError, "step must be positive"),
     (
-        "widgets.LiveFigure",
-        lambda: widgets.LiveFigure(plots.live_figure()[0], print, {}),
+        "live.LiveFigure",
+        lambda: live.LiveFigure(plots.live_figure()[0], print, {}),
         ValueError,
         "at least one control",
     ),
     (
-        "widgets.LiveFigure",
-        lambda: widgets.LiveFigure("figure", print, {"w": widgets.slider("w", 0, 1, 0, 0.1)}),
+        "live.LiveFigure",
+        lambda: live.LiveFigure("figure", print, {"w": live.slider("w", 0, 1, 0, 0.1)}),
         TypeError,
         "fig must be a matplotlib Figure",
     ),
     (
-        "widgets.LiveFigure",
-        lambda: widgets.LiveFigure(plots.live_figure()[0], 3, {"w": widgets.slider("w", 0, 1, 0, 1)}),
+        "live.LiveFigure",
+        lambda: live.LiveFigure(plots.live_figure()[0], 3, {"w": live.slider("w", 0, 1, 0, 1)}),
         TypeError,
         "update must be a function",
     ),
@@ -341,9 +341,9 @@ TABLE = [
         ValueError,
         "y contains NaN",
     ),
-    ("widgets.LossCurve", lambda: widgets.LossCurve(epochs=0), ValueError, "epochs must be positive"),
-    ("widgets.LossCurve", lambda: widgets.LossCurve(epochs=2.5), TypeError, "epochs must be a whole number"),
-    ("widgets.LossCurve", lambda: widgets.LossCurve(epochs="ten"), TypeError, "epochs must be a whole number"),
+    ("live.LossCurve", lambda: live.LossCurve(epochs=0), ValueError, "epochs must be positive"),
+    ("live.LossCurve", lambda: live.LossCurve(epochs=2.5), TypeError, "epochs must be a whole number"),
+    ("live.LossCurve", lambda: live.LossCurve(epochs="ten"), TypeError, "epochs must be a whole number"),
 ]
 
 

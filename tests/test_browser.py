@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import notebooks
+from helpers.authoring import notebooks
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -42,7 +42,7 @@ LEGIBLE_PX = 9  # the smallest text a figure may show, in CSS pixels, when it is
 # A last cell added to the served copies: the kernel's live figures, in the order they were made, with their
 # PNG's size and the height of their smallest text in its pixels (the browser knows neither font sizes nor dpi).
 PROBE_LABEL = "live figures (png width, png height, smallest text px):"
-PROBE = ("from helpers.widgets import LiveFigure\n"
+PROBE = ("from helpers.live import LiveFigure\n"
          "made = sorted(LiveFigure.instances, key=lambda live: live.created)\n"
          f"print({PROBE_LABEL!r}, [[*live.fig.canvas.get_width_height(), live.smallest_text_px()] for live in made])")
 pytestmark = pytest.mark.browser

@@ -33,7 +33,8 @@ import pytest
 from nbclient import NotebookClient
 from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_tags, transform_streams_for_comparison
 
-from helpers import check_env, notebooks
+from helpers import check_env
+from helpers.authoring import notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
 
 pytestmark = pytest.mark.colab
@@ -148,8 +149,8 @@ def move_every_slider() -> dict:
     import json
     import warnings
 
-    from helpers.bench import measure_live_figures, try_combinations
-    from helpers.widgets import LiveFigure
+    from helpers.authoring.bench import measure_live_figures, try_combinations
+    from helpers.live import LiveFigure
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
@@ -227,11 +228,14 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     """A cell that raises stops the run with its traceback (nbclient's CellExecutionError), so no error output
     gets past it; the rest is asserted below, on what the kernel printed and on the notebook's outputs."""
     if kernel is COLAB:
-        monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", request.getfixturevalue(
-            "colab_python")))
+        python = request.getfixturevalue("colab_python")
+        monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", python))
+        # matplotlib 3.10's own font cache: a cache shared with other versions or with deleted environments
+        # lists fonts it cannot find, and its "findfont" warning on stderr would fail the comparison
+        monkeypatch.setenv("MPLCONFIGDIR", str(Path(python).parent.parent / "matplotlib"))
     for variable, value in colab_stand_in(tmp_path / "colab", course_source).items():
         monkeypatch.setenv(variable, value)
-    monkeypatch.setenv("PYTHONHASHSEED", "0")  # as helpers.notebooks.run, which made the committed outputs
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # as helpers.authoring.notebooks.run, which made the committed outputs
     committed = nbformat.read(notebooks.NOTEBOOK_DIR / name, as_version=4)
     nb = copy.deepcopy(committed)
     for cell in nb.cells:

@@ -1,5 +1,6 @@
 """The data the course ships and generates: seeded, documented numbers, and clear errors on broken files."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -172,7 +173,8 @@ def test_a_wheel_carries_the_data_and_an_installed_copy_outside_the_repository_l
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
     for name in (data.VENDING_FILE, data.DIGITS_FILE, "README.md"):  # the README carries the digits' licence
         assert f"helpers/course_data/{name}" in in_wheel, f"the wheel lacks data/{name}"
-    assert {f"helpers/{module.name}" for module in (ROOT / "helpers").glob("*.py")} <= in_wheel
+    modules = {module.relative_to(ROOT).as_posix() for module in (ROOT / "helpers").rglob("*.py")}
+    assert modules - in_wheel == set(), "the wheel lacks these modules: list their package in pyproject.toml"
     site = tmp_path / "site"
     subprocess.run([*PIP, "install", "-q", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"
@@ -189,3 +191,20 @@ def test_a_wheel_carries_the_data_and_an_installed_copy_outside_the_repository_l
     damaged = subprocess.run(probe, cwd=elsewhere, capture_output=True, text=True)
     assert "checksum mismatch" in damaged.stderr and "Reinstall the course" in damaged.stderr
     assert "git checkout" not in damaged.stderr
+
+
+@pytest.mark.parametrize("name", [data.VENDING_FILE, data.DIGITS_FILE])
+def test_an_unreadable_data_file_is_named_with_the_reason_not_a_bare_permission_error(name, tmp_path, monkeypatch):
+    copy = tmp_path / name
+    shutil.copy(data.DATA_DIR / name, copy)
+    real_read_bytes = Path.read_bytes
+
+    def refuse(self):  # what a file without read permission does (root, who runs CI here, may read anything)
+        if self == copy:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    load = data.load_vending_machine if name == data.VENDING_FILE else data.load_digits
+    with pytest.raises(data.DataFileError, match=rf"^{re.escape(name)}: it cannot be read \(Permission denied\)"):
+        load(copy)

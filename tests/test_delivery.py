@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import editions, notebooks
+from helpers.authoring import editions, notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,7 @@ def test_editions_put_each_solution_in_place_of_its_stub(tmp_path):
         student = nbformat.read(tmp_path / "student" / source.name, as_version=4)
         assert student == nbformat.read(source, as_version=4)  # the committed notebooks are the student edition
         teacher = nbformat.read(tmp_path / "instructor" / source.name, as_version=4)
-        module = editions.exercise_module(student)
+        module = editions.exercise_module(source)
         pairs = [
             (s, t)
             for s, t in zip(student.cells, teacher.cells, strict=True)
@@ -40,7 +40,7 @@ def test_editions_put_each_solution_in_place_of_its_stub(tmp_path):
 
 def test_instructor_source_refuses_a_cell_without_a_check():
     with pytest.raises(ValueError, match="not an exercise cell"):
-        editions.instructor_source("x = 1", editions.exercise_module(nbformat.read(notebooks.notebook_paths()[0], 4)))
+        editions.instructor_source("x = 1", editions.exercise_module(notebooks.notebook_paths()[0]))
 
 
 def test_every_notebook_converts_to_slides(tmp_path):

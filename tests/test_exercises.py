@@ -6,30 +6,21 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import (
-    digits_exercises,
-    exercises,
-    gradient_exercises,
-    learning_rate_exercises,
-    loss_exercises,
-    multilayer_exercises,
-    neuron_exercises,
-    overfitting_exercises,
-    sgd_exercises,
-)
-from helpers.neuron_exercises import MSE_TARGET, q1, q2, q3, q4, q5, q6, q7
+from helpers import exercises
+from helpers.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from helpers.exercises.nb01 import MSE_TARGET, q1, q2, q3, q4, q5, q6, q7
 
 EVERY_EXERCISE = {
     f"{module.__name__.split('.')[-1]}.{name}": getattr(module, name)
     for module in (
-        neuron_exercises,
-        loss_exercises,
-        gradient_exercises,
-        learning_rate_exercises,
-        multilayer_exercises,
-        sgd_exercises,
-        overfitting_exercises,
-        digits_exercises,
+        nb01,
+        nb02,
+        nb03,
+        nb04,
+        nb05,
+        nb06,
+        nb07,
+        nb08,
     )
     for name in sorted(vars(module))
     if isinstance(getattr(module, name), exercises.Exercise)
@@ -129,7 +120,7 @@ def test_fit_by_hand_checker_uses_the_real_error():
 
 
 def test_cafe_layer_checker():
-    W, B = neuron_exercises.CAFE_W, neuron_exercises.CAFE_B
+    W, B = nb01.CAFE_W, nb01.CAFE_B
     assert q6.feedback((W, B))[0]
     assert q6.feedback((W.tolist(), B.reshape(1, 2)))[0]
     for answer, words in [
@@ -230,14 +221,14 @@ def test_a_multiple_choice_answer_gets_the_reason_its_option_is_wrong():
 # Every notebook was reworked (05-08 for issue 13, 01-04 for issue 12): at least four exercises each, every one
 # with hints in levels.
 REWORKED = {
-    "neuron_exercises",
-    "loss_exercises",
-    "gradient_exercises",
-    "learning_rate_exercises",
-    "multilayer_exercises",
-    "sgd_exercises",
-    "overfitting_exercises",
-    "digits_exercises",
+    "nb01",
+    "nb02",
+    "nb03",
+    "nb04",
+    "nb05",
+    "nb06",
+    "nb07",
+    "nb08",
 }
 
 
@@ -280,14 +271,14 @@ def test_converters_say_what_they_expected(convert, value, words):
 
 
 def test_valley_floor_checker():
-    ex = loss_exercises.q1
+    ex = nb02.q1
     assert ex.feedback(lambda x, y, a: np.mean(y - a * x))[0]
     assert ex.feedback(lambda x, y, a: np.mean(y) - a * np.mean(x))[0]
     assert ex.feedback(lambda x, y, a: [np.mean(y - a * x)])[0]  # one number in a list is still one number
     assert "should be a number" in ex.feedback(lambda x, y, a: [np.mean(y - a * x)] * 2)[1]
     assert "whatever a is" in ex.feedback(lambda x, y, a: np.mean(y))[1]
     assert "not just a" in ex.feedback(lambda x, y, a: np.mean(y) - a)[1]
-    global_data = lambda x, y, a: np.mean(loss_exercises.Y - a * loss_exercises.X)  # noqa: E731
+    global_data = lambda x, y, a: np.mean(nb02.Y - a * nb02.X)  # noqa: E731
     assert "notebook's 50 points" in ex.feedback(global_data)[1]
     assert "parabola" in ex.feedback(lambda x, y, a: np.mean(y - a * x) + 0.5)[1]
     assert not ex.feedback(lambda x, y, a: np.median(y - a * x))[0]
@@ -300,7 +291,7 @@ def test_valley_floor_checker():
 
 
 def test_visitors_in_hundreds_choice_explains_each_wrong_option():
-    ex = loss_exercises.q2
+    ex = nb02.q2
     assert ex.feedback("b")[0] and ex.feedback(" (B) ")[0]
     for wrong, words in (("a", "numbers near 1"), ("c", "not their offset"), ("d", "a hundred times larger")):
         correct, message = ex.feedback(wrong)
@@ -308,23 +299,23 @@ def test_visitors_in_hundreds_choice_explains_each_wrong_option():
 
 
 def test_outlier_rise_prediction_checker():
-    ex = loss_exercises.q3
+    ex = nb02.q3
     assert ex.feedback(0.4)[0] and ex.feedback(20 / 49)[0] and ex.feedback(np.float64(0.4))[0]
     assert ex.feedback([0.4])[0]  # one number in a list is still one number
     for wrong, words in ((0, "does move"), (20, "does not jump"), (8, "adds to the loss"), (-0.4, "up, not down"),
                          (1.0, "Exercise 1"), ("0.4", "without quotes")):
         correct, message = ex.feedback(wrong)
         assert not correct and words in message
-    y_typo = loss_exercises.Y.copy()
+    y_typo = nb02.Y.copy()
     y_typo[10] += 20
-    x = loss_exercises.X
-    (a0, b0), (a1, b1) = np.polyfit(x, loss_exercises.Y, 1), np.polyfit(x, y_typo, 1)
+    x = nb02.X
+    (a0, b0), (a1, b1) = np.polyfit(x, nb02.Y, 1), np.polyfit(x, y_typo, 1)
     assert np.isclose((a1 - a0) * x.mean() + b1 - b0, 0.4)  # the notebook's experiment agrees with the answer
 
 
 def test_ratio_four_design_checker():
-    ex = loss_exercises.q4
-    x = loss_exercises.X
+    ex = nb02.q4
+    x = nb02.X
     standardised = (x - x.mean()) / x.std()
     for right in (np.repeat([-0.5, 0.5], 25), standardised / 2, list(-standardised / 2),
                   np.linspace(-1, 1, 50) / 0.589 / 2):
@@ -341,17 +332,17 @@ def test_ratio_four_design_checker():
 
 
 def test_steepness_ratio_matches_the_notebooks_measurement():
-    x, y = loss_exercises.X, loss_exercises.Y
-    for inputs in (x, x - x.mean(), (x - x.mean()) / x.std(), loss_exercises.VISITORS / 100):
+    x, y = nb02.X, nb02.Y
+    for inputs in (x, x - x.mean(), (x - x.mean()) / x.std(), nb02.VISITORS / 100):
         w0, b0 = np.polyfit(inputs, y, 1)
         line_loss = lambda w, b: np.mean((w * inputs + b - y) ** 2)  # noqa: B023, E731
         rises = [line_loss(w0 + 0.01 * np.cos(t), b0 + 0.01 * np.sin(t)) - line_loss(w0, b0)
                  for t in np.linspace(0, np.pi, 3600, endpoint=False)]
-        assert np.isclose(max(rises) / min(rises), loss_exercises.steepness_ratio(inputs), rtol=1e-3)
+        assert np.isclose(max(rises) / min(rises), nb02.steepness_ratio(inputs), rtol=1e-3)
 
 
 def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
-    ex = gradient_exercises.q1
+    ex = nb03.q1
 
     def right(x, y, lr, epochs):  # gradient descent on the mean absolute error: d|e|/de = sign(e)
         a = b = 0.0
@@ -386,7 +377,7 @@ def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
     assert not correct and "uses PyTorch" in message
     assert "uses PyTorch" in ex.feedback(lambda x, y, lr, epochs: torch.tensor(right(x, y, lr, epochs)))[1]
     assert [len(ex.hints), ex.hints[0].count("∂"), ex.hints[0].count("sign")] == [3, 0, 0]  # level 2 tells
-    fit = gradient_exercises.fit_line
+    fit = nb03.fit_line
     assert "uphill" in ex.feedback(lambda x, y, lr, epochs: fit(x, y, lr, epochs, -1.0))[1]
     # section 8's squared-error loop copied over, the one slip the exercise is built to catch
     assert "squared error's gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, squared=True))[1]
@@ -412,12 +403,12 @@ def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
 
 
 def test_quarter_drop_checker():
-    ex = gradient_exercises.q2
-    curvature = gradient_exercises._vending_curvature()
+    ex = nb03.q2
+    curvature = nb03._vending_curvature()
     right = 1.5 / curvature
     # the answer is true: at η = 3/(2C) the real drop is a quarter of the tangent's promise, from w = 0.1 and 0.5
-    assert np.allclose([gradient_exercises.drop_ratio(right, w) for w in (0.1, 0.5)], 0.25)
-    assert np.allclose([gradient_exercises.drop_ratio(1 / curvature, w) for w in (0.1, 0.5)], 0.5)
+    assert np.allclose([nb03.drop_ratio(right, w) for w in (0.1, 0.5)], 0.25)
+    assert np.allclose([nb03.drop_ratio(1 / curvature, w) for w in (0.1, 0.5)], 0.5)
     assert ex.feedback(right)[0] and ex.feedback(6.35e-5)[0] and ex.feedback(6.4e-5)[0]
     assert ex.feedback(np.array([6.35e-5]))[0] and ex.feedback(torch.tensor(6.35e-5))[0]
     assert "close" in ex.feedback(6e-5)[1]  # 0.29 of the promise
@@ -434,7 +425,7 @@ def test_quarter_drop_checker():
 
 
 def test_bolder_rate_checker():
-    ex = gradient_exercises.q3
+    ex = nb03.q3
     # the answer is true: ten real steps of 7e-5 from w = 0.5 land on alternate sides of the bottom, closer each time,
     # and the second lands where section 5's rule says, w* + (1 − ηC)²·(0.5 − w*)
     from helpers.data import load_vending_machine
@@ -447,7 +438,7 @@ def test_bolder_rate_checker():
         path.append(w)
     distances = [v - best for v in path]
     assert all(d1 * d2 < 0 and abs(d2) < abs(d1) for d1, d2 in zip(distances, distances[1:], strict=False))
-    assert np.isclose(path[1], gradient_exercises.bolder_w()) and abs(path[1] - 0.3283) < 1e-4
+    assert np.isclose(path[1], nb03.bolder_w()) and abs(path[1] - 0.3283) < 1e-4
     assert ex.feedback(path[1])[0] and ex.feedback(0.327)[0] and ex.feedback(np.array([0.33]))[0]
     assert ex.feedback(torch.tensor(0.3283))[0]
     assert "the bottom" in ex.feedback(0.2012)[1] and "the bottom" in ex.feedback(0.2021)[1]  # 1/C, or 4e-5 twice
@@ -458,28 +449,28 @@ def test_bolder_rate_checker():
     assert "diverges" in ex.feedback(0.6)[1] and "diverges" in ex.feedback(-0.2)[1]
     assert "should be a number" in ex.feedback("b")[1]
     # the feedback's pointer back to section 7: lr = 0.5 overshoots across the line's valley, and the zigzag shrinks
-    across = gradient_exercises._steepest_line_curvature()
+    across = nb03._steepest_line_curvature()
     assert 1 < 0.5 * across < 2 and "Section 7" in ex.feedback(path[1])[1]
     assert "eigen" not in ex.feedback(path[1])[1] and f"{across:.2f}" not in ex.feedback(path[1])[1]
 
 
 def test_long_run_checker():
-    ex = gradient_exercises.q4
-    assert gradient_exercises.epochs_to_reach(1e-8, epochs=100) == 77
+    ex = nb03.q4
+    assert nb03.epochs_to_reach(1e-8, epochs=100) == 77
     losses = _brief_losses()
     predicted = 50 + 10 * np.log(losses[50] / 1e-8) / np.log(losses[40] / losses[50])  # from the table's rows
     assert abs(predicted - 77) < 1 and ex.feedback(predicted)[0] and ex.feedback(np.int64(77))[0]
     assert ex.feedback(74)[0] and ex.feedback(80)[0]
     assert "too early" in ex.feedback(70)[1] and "too late" in ex.feedback(85)[1]
     # the feedback's reason: the gentlest direction's curvature predicts the factor the table measured
-    gentle = gradient_exercises._gentlest_quadratic_curvature()
+    gentle = nb03._gentlest_quadratic_curvature()
     assert abs((1 - 0.1 * gentle) ** -20 / (losses[40] / losses[50]) - 1) < 0.02  # 13.9 against 14.1
     assert "notebook 04 shows" in ex.feedback(77)[1] and f"{gentle:.2f}" not in ex.feedback(77)[1]
     assert "fixed factor" in ex.feedback(51)[1]  # a straight-line (linear) extrapolation of the loss
 
 
 def test_limit_prediction_checker():
-    ex = learning_rate_exercises.q1
+    ex = nb04.q1
     assert ex.feedback("c")[0] and "at least 28-fold" in ex.feedback("c")[1] and "less than" in ex.feedback("c")[1]
     assert "mostly along b" in ex.feedback("a")[1] and "72.5, already 28 times" in ex.feedback("b")[1]
     assert "get smaller" in ex.feedback("d")[1]
@@ -487,14 +478,14 @@ def test_limit_prediction_checker():
 
 
 def test_limit_prediction_bounds_hold():  # the reasoning q1 teaches: new top-left entry <= new k_max <= 100 x old
-    limit, X = learning_rate_exercises.stable_limit, learning_rate_exercises.X
+    limit, X = nb04.stable_limit, nb04.X
     factor = limit(X) / limit(10 * X)
-    corner = learning_rate_exercises.line_curvature(10 * X)[0, 0] * limit(X) / 2
+    corner = nb04.line_curvature(10 * X)[0, 0] * limit(X) / 2
     assert corner <= factor < 100 and abs(factor - 28.5) < 0.05
 
 
 def test_centring_choice_checker():
-    ex = learning_rate_exercises.q2
+    ex = nb04.q2
     assert ex.feedback(("b", 842, 100))[0] and ex.feedback((" (B) ", 700, 120))[0] and ex.feedback(["b", 841, 99.9])[0]
     assert "842-fold" in ex.feedback(("b", 842, 100))[1] and "99.9-fold" in ex.feedback(("b", 842, 100))[1]
     assert "removes the offset" in ex.feedback(("e", 842, 100))[1] and "100" not in ex.feedback(("e", 842, 100))[1]
@@ -513,21 +504,21 @@ def test_centring_choice_checker():
 def test_centring_factors_match_a_data_set_like_the_question():  # x near 290 K, spread 10; in units of 10 K
     x = np.random.default_rng(0).normal(290, 10, 100_000)
     x = (x - x.mean()) / x.std() * 10 + 290  # exactly mean 290, spread 10
-    curvature = learning_rate_exercises.line_curvature
+    curvature = nb04.line_curvature
     k_max = [np.linalg.eigvalsh(curvature(inputs)).max() for inputs in (x, x - 290, x / 10)]
-    want_b, want_e = learning_rate_exercises._kelvin_rises()
+    want_b, want_e = nb04._kelvin_rises()
     assert np.isclose(k_max[0] / k_max[1], want_b) and np.isclose(k_max[0] / k_max[2], want_e)
 
 
 def test_which_minimum_checker():
-    ex = learning_rate_exercises.q3
+    ex = nb04.q3
     assert ex.feedback("a")[0]
     assert "24.3" in ex.feedback("b")[1] and "coincidence" in ex.feedback("c")[1]
     assert "below 2 / 0.1" in ex.feedback("d")[1]
 
 
 def test_rescue_decay_checker():
-    ex = learning_rate_exercises.q4
+    ex = nb04.q4
     for right in [(0.7, 3), (0.5, 5), [0.9, 1], (np.float64(0.8), np.int64(3))]:
         assert ex.feedback(right)[0], right
     assert "diverged at step 8" in ex.feedback((0.5, 25))[1]
@@ -555,51 +546,51 @@ def _brief_losses():
     params, losses = np.array([15.0, -2.0, 10.0]), []
     for _ in range(51):
         losses.append(np.mean((params[0] * x**2 + params[1] * x + params[2] - y) ** 2))
-        params = params - 0.1 * gradient_exercises.quadratic_gradient(x, y, *params)
+        params = params - 0.1 * nb03.quadratic_gradient(x, y, *params)
     return losses
 
 
 @pytest.mark.parametrize(
     "exercise, answer_of",
     [
-        (loss_exercises.q1, lambda ns: ns["valley_floor"]),
-        (loss_exercises.q2, lambda ns: ns["my_prediction"]),
-        (loss_exercises.q3, lambda ns: ns["my_rise"]),
-        (loss_exercises.q4, lambda ns: ns["my_inputs"]),
-        (gradient_exercises.q1, lambda ns: ns["fit_line"]),
-        (gradient_exercises.q2, lambda ns: ns["my_rate"]),
-        (gradient_exercises.q3, lambda ns: ns["my_w"]),
-        (gradient_exercises.q4, lambda ns: ns["my_epoch"]),
-        (learning_rate_exercises.q1, lambda ns: ns["limit_prediction"]),
-        (learning_rate_exercises.q2, lambda ns: (ns["answer"], ns["limit_rise_b"], ns["limit_rise_e"])),
-        (learning_rate_exercises.q3, lambda ns: ns["my_prediction"]),
-        (learning_rate_exercises.q4, lambda ns: ns["my_decay"]),
-        (multilayer_exercises.q1, lambda ns: ns["my_gradient"]),
-        (multilayer_exercises.q2, lambda ns: ns["backward"]),
-        (multilayer_exercises.q3, lambda ns: ns["my_prediction"]),
-        (multilayer_exercises.q4, lambda ns: (ns["xor_W1"], ns["xor_b1"], ns["xor_W2"], ns["xor_b2"])),
-        (multilayer_exercises.q5, lambda ns: ns["count_parameters"]),
-        (sgd_exercises.q1, lambda ns: ns["epochs_needed"]),
-        (sgd_exercises.q2, lambda ns: ns["my_prediction"]),
-        (sgd_exercises.q3, lambda ns: ns["answer"]),
-        (sgd_exercises.q4, lambda ns: ns["make_batches"]),
-        (overfitting_exercises.q1, lambda ns: ns["split"]),
-        (overfitting_exercises.q2, lambda ns: ns["order_of_magnitude"]),
-        (overfitting_exercises.q3, lambda ns: ns["remedy"]),
-        (overfitting_exercises.q4, lambda ns: ns["shrink"]),
-        (overfitting_exercises.q5, lambda ns: ns["n_test_needed"]),
-        (digits_exercises.q1, lambda ns: ns["my_prediction"]),
-        (digits_exercises.q2, lambda ns: ns["answer"]),
-        (digits_exercises.q3, lambda ns: ns["protocol"]),
-        (digits_exercises.q4, lambda ns: ns["answer"]),
-        (digits_exercises.q5, lambda ns: ns["top_confusion"]),
+        (nb02.q1, lambda ns: ns["valley_floor"]),
+        (nb02.q2, lambda ns: ns["my_prediction"]),
+        (nb02.q3, lambda ns: ns["my_rise"]),
+        (nb02.q4, lambda ns: ns["my_inputs"]),
+        (nb03.q1, lambda ns: ns["fit_line"]),
+        (nb03.q2, lambda ns: ns["my_rate"]),
+        (nb03.q3, lambda ns: ns["my_w"]),
+        (nb03.q4, lambda ns: ns["my_epoch"]),
+        (nb04.q1, lambda ns: ns["limit_prediction"]),
+        (nb04.q2, lambda ns: (ns["answer"], ns["limit_rise_b"], ns["limit_rise_e"])),
+        (nb04.q3, lambda ns: ns["my_prediction"]),
+        (nb04.q4, lambda ns: ns["my_decay"]),
+        (nb05.q1, lambda ns: ns["my_gradient"]),
+        (nb05.q2, lambda ns: ns["backward"]),
+        (nb05.q3, lambda ns: ns["my_prediction"]),
+        (nb05.q4, lambda ns: (ns["xor_W1"], ns["xor_b1"], ns["xor_W2"], ns["xor_b2"])),
+        (nb05.q5, lambda ns: ns["count_parameters"]),
+        (nb06.q1, lambda ns: ns["epochs_needed"]),
+        (nb06.q2, lambda ns: ns["my_prediction"]),
+        (nb06.q3, lambda ns: ns["answer"]),
+        (nb06.q4, lambda ns: ns["make_batches"]),
+        (nb07.q1, lambda ns: ns["split"]),
+        (nb07.q2, lambda ns: ns["order_of_magnitude"]),
+        (nb07.q3, lambda ns: ns["remedy"]),
+        (nb07.q4, lambda ns: ns["shrink"]),
+        (nb07.q5, lambda ns: ns["n_test_needed"]),
+        (nb08.q1, lambda ns: ns["my_prediction"]),
+        (nb08.q2, lambda ns: ns["answer"]),
+        (nb08.q3, lambda ns: ns["protocol"]),
+        (nb08.q4, lambda ns: ns["answer"]),
+        (nb08.q5, lambda ns: ns["top_confusion"]),
     ],
     ids=lambda v: getattr(v, "title", ""),
 )
 def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
     from helpers import training
 
-    x, y = loss_exercises.X, loss_exercises.Y
+    x, y = nb02.X, nb02.Y
     from torch import nn
 
     from helpers import networks
@@ -621,8 +612,8 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
         "labels": digit_labels,
         "train": train,
         "val": val,
-        "spread_25": sgd_exercises.measured_spread(25),
-        "standard_error": overfitting_exercises.test_standard_error(),
+        "spread_25": nb06.measured_spread(25),
+        "standard_error": nb07.test_standard_error(),
         **_vending_namespace(),  # notebook 03's q2 and q3
     }
     exec(exercise.solution_text, namespace)
@@ -630,9 +621,9 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
 
 
 def test_multilayer_checkers():
-    from helpers.multilayer_exercises import backward, backward_without_gate, count_parameters, paths_gradient
+    from helpers.exercises.nb05 import backward, backward_without_gate, count_parameters, paths_gradient
 
-    q = multilayer_exercises
+    q = nb05
     right = paths_gradient()
     assert abs(right - (-0.3898)) < 1e-3
     assert q.q1.feedback(right)[0] and q.q1.feedback(round(right, 2))[0]
@@ -680,7 +671,7 @@ def full_batches(n, b, updates, seed, shuffle=None):
 
 
 def test_sgd_checkers():
-    q = sgd_exercises
+    q = nb06
     right = full_batches
 
     def same_every_epoch(n, b, updates, seed):
@@ -730,11 +721,11 @@ def test_sgd_batches_accepts_any_correct_shuffle(offset):
         return full_batches(n, b, updates, seed, shuffle=np.random.default_rng(seed + offset).permutation)
 
     for function in (python_shuffle, numpy_permutation):
-        assert sgd_exercises.q4.feedback(function)[0], sgd_exercises.q4.feedback(function)[1]
+        assert nb06.q4.feedback(function)[0], nb06.q4.feedback(function)[1]
 
 
 def test_overfitting_checkers():
-    q = overfitting_exercises
+    q = nb07
     def cut(order, n):
         return np.split(order, [int(0.6 * n), int(0.8 * n)])
 
@@ -775,7 +766,7 @@ def test_overfitting_checkers():
 
 
 def test_digits_checkers():
-    q = digits_exercises
+    q = nb08
 
     def good(m):
         return np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)

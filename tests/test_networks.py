@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from helpers import data, networks
-from helpers.multilayer_exercises import backward, count_parameters, forward
+from helpers.exercises.nb05 import backward, count_parameters, forward
 
 
 def test_mlp_shapes_activations_and_parameter_count():

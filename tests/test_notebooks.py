@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import notebooks
+from helpers.authoring import notebooks
 
 PATHS = notebooks.notebook_paths()
 IDS = [p.stem for p in PATHS]
@@ -29,7 +29,7 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", PATHS, ids=IDS)
 def test_notebook_is_normalised(path):
     nb = load(path)
-    assert notebooks.normalise(nb, path.name) == nb, f"run `python -m helpers.notebooks {path}`"
+    assert notebooks.normalise(nb, path.name) == nb, f"run `python -m helpers.authoring.notebooks {path}`"
     assert nb.cells[1].source == notebooks.SETUP_CELL
     assert notebooks.badges(path.name) in nb.cells[0].source
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import check_env, data, notebooks
+from helpers import check_env, data
+from helpers.authoring import notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "python -m pip install -r requirements.txt"
@@ -66,7 +67,8 @@ def distributions_of(modules: set[str]) -> set[str]:
 
 
 def python_sources(folder: str) -> list[str]:
-    return [path.read_text(encoding="utf-8") for path in sorted((ROOT / folder).glob("*.py"))]
+    """Every Python file under `folder`, its subpackages included."""
+    return [path.read_text(encoding="utf-8") for path in sorted((ROOT / folder).rglob("*.py"))]
 
 
 def notebook_sources() -> list[str]:
@@ -182,7 +184,7 @@ def test_the_test_run_is_offline_in_this_process_and_in_notebook_kernels():
 
     import nbformat
 
-    from helpers import notebooks
+    from helpers.authoring import notebooks
 
     with socket.socket() as sock:
         try:
@@ -195,3 +197,25 @@ def test_the_test_run_is_offline_in_this_process_and_in_notebook_kernels():
         "except OSError as exc:\n    print(exc)")])
     notebooks.run(nb, ROOT)
     assert "blocked in the course's tests" in nb.cells[0].outputs[0].text
+
+
+def test_check_env_fails_when_notebooks_cannot_import_the_course():
+    assert check_env.check_course_importable().ok
+    hidden = check_env.check_course_importable(python=(sys.executable, "-S"))  # -S: no site-packages, no install
+    assert not hidden.ok and "`import helpers` fails in notebooks/" in hidden.line()
+    assert "-e ." in hidden.line()
+
+
+def test_check_env_fails_a_package_that_is_installed_but_does_not_import(monkeypatch):
+    real_import = check_env.importlib.import_module
+
+    def broken_ipywidgets(name, *args):
+        if name == "ipywidgets":
+            raise ImportError("cannot import name 'Comm' from 'comm'")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(check_env.importlib, "import_module", broken_ipywidgets)
+    by_name = {check.name: check for check in check_env.check_lesson_imports()}
+    assert by_name["import numpy"].ok and not by_name["import ipywidgets"].ok
+    broken = by_name["import ipywidgets"].line()
+    assert "installed but does not import (ImportError: cannot import name 'Comm'" in broken

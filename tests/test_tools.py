@@ -12,7 +12,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from helpers import bench, notebooks, widgets
+from helpers import widgets
+from helpers.authoring import bench, notebooks
 from helpers.data import load_vending_machine
 from tests.course_source import AFTER_THE_RELEASE, make_course_source
 

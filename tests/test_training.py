@@ -6,7 +6,7 @@ import torch
 
 from helpers import training
 from helpers.data import load_vending_machine, noisy_line, quadratic
-from helpers.gradient_exercises import epochs_to_reach, quadratic_gradient
+from helpers.exercises.nb03 import epochs_to_reach, quadratic_gradient
 
 X, Y = noisy_line()
 

@@ -3,12 +3,15 @@
 import base64
 import io
 
+import ipywidgets
 import numpy as np
 import pytest
 from PIL import Image
 
-from helpers import notebooks, plots, widgets
+from helpers import plots, widgets
+from helpers.authoring import notebooks
 from helpers.data import load_vending_machine
+from helpers.live import LiveFigure, LossCurve, slider
 
 
 def neuron(x, w, b):
@@ -80,7 +83,7 @@ def test_an_error_in_the_update_is_shown_under_the_figure_not_raised():
             raise ZeroDivisionError("k too big")
         return f"k = {k}"
 
-    live = widgets.LiveFigure(fig, update, {"k": widgets.slider("k", 0, 2, 0, 1)})
+    live = LiveFigure(fig, update, {"k": slider("k", 0, 2, 0, 1)})
     assert live.status_text == "k = 0.0" and live.error is None
     live.controls["k"].value = 2
     assert live.error == "ZeroDivisionError: k too big"
@@ -115,15 +118,15 @@ def test_live_figures_show_as_a_widget_view_under_ipywidgets_7_too():
 
 def test_live_figures_are_registered_for_the_benchmark():
     live = explorer()
-    assert live in widgets.LiveFigure.instances
+    assert live in LiveFigure.instances
 
 
 @pytest.mark.parametrize(
     "make, words",
     [
-        (lambda: widgets.slider("w", 0, 1, 2, 0.1), "outside"),
-        (lambda: widgets.slider("w", 0, 1, 0.5, 0), "step must be positive"),
-        (lambda: widgets.LiveFigure(plots.live_figure()[0], lambda: None, {}), "at least one control"),
+        (lambda: slider("w", 0, 1, 2, 0.1), "outside"),
+        (lambda: slider("w", 0, 1, 0.5, 0), "step must be positive"),
+        (lambda: LiveFigure(plots.live_figure()[0], lambda: None, {}), "at least one control"),
         (lambda: widgets.fit_explorer([1, 2], [1], neuron, mse, {"w": (0, 1, 0, 0.1)}, "x", "y"), "same length"),
     ],
 )
@@ -319,8 +322,8 @@ def test_prerendered_settings_are_shown_without_drawing_again():
         line.set_ydata([0, k])
         return f"k = {k}"
 
-    control = widgets.widgets.SelectionSlider(options=[1, 2, 3], value=1)
-    live = widgets.LiveFigure(fig, update, {"k": control}, animated=(line,))
+    control = ipywidgets.SelectionSlider(options=[1, 2, 3], value=1)
+    live = LiveFigure(fig, update, {"k": control}, animated=(line,))
     live.prerender({"k": k} for k in (1, 2, 3))
     drawn = {k: live._cache[(("k", k),)][0] for k in (1, 2, 3)}
     calls.clear()
@@ -411,7 +414,7 @@ def test_boundary_explorer_swaps_prerendered_pictures():
 def test_loss_curve_grows_in_place_and_leaves_the_final_picture():
     from helpers.networks import History
 
-    curve = widgets.LossCurve(epochs=3)
+    curve = LossCurve(epochs=3)
     history = History()
     for epoch in range(1, 4):
         history.train_loss.append(1.0 / epoch)

@@ -6,15 +6,15 @@ to the end. Each exercise's worked solution is kept once, as runnable code, in t
 module (`q1.solution()` prints it, and the tests run it against its own check). The instructor edition
 puts that solution in place of the stub.
 
-    python -m helpers.editions OUT             # OUT/student/*.ipynb and OUT/instructor/*.ipynb
-    python -m helpers.editions OUT --execute   # also runs the instructor copies, so they show their ✅
+    python -m helpers.authoring.editions OUT             # OUT/student/*.ipynb and OUT/instructor/*.ipynb
+    python -m helpers.authoring.editions OUT --execute   # also runs the instructor copies, so they show their ✅
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import re
+import importlib.util
 import shutil
 import sys
 from pathlib import Path
@@ -22,18 +22,16 @@ from types import ModuleType
 
 import nbformat
 
-from helpers.notebooks import EXERCISE_CHECK, notebook_paths, run
-
-MODULE_IMPORT = re.compile(r"^from (helpers\.\w+_exercises) import ", re.M)
+from helpers.authoring.notebooks import EXERCISE_CHECK, notebook_paths, run
 
 
-def exercise_module(nb: nbformat.NotebookNode) -> ModuleType | None:
-    """The `helpers.*_exercises` module a notebook imports its checkers from, if any."""
-    for cell in nb.cells:
-        match = MODULE_IMPORT.search(cell.source) if cell.cell_type == "code" else None
-        if match:
-            return importlib.import_module(match.group(1))
-    return None
+def exercise_module(notebook: str | Path) -> ModuleType | None:
+    """The checkers of notebook `NN_name.ipynb`: the module `helpers.exercises.nbNN`, or None if it has none.
+
+    The notebook's number names its module, so a new notebook's exercises are found by where they live.
+    """
+    name = f"helpers.exercises.nb{Path(notebook).name[:2]}"
+    return importlib.import_module(name) if importlib.util.find_spec(name) else None
 
 
 def instructor_source(source: str, module: ModuleType) -> str:
@@ -45,9 +43,8 @@ def instructor_source(source: str, module: ModuleType) -> str:
     return f"{exercise.solution_text}\n\n{source[match.start():]}"
 
 
-def instructor_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of a student notebook whose exercise cells hold the solutions (outputs cleared)."""
-    module = exercise_module(nb)
+def instructor_edition(nb: nbformat.NotebookNode, module: ModuleType) -> nbformat.NotebookNode:
+    """A copy of a student notebook whose exercise cells hold the solutions of `module` (outputs cleared)."""
     copy = nbformat.from_dict(nb)
     for cell in copy.cells:
         if cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", []):
@@ -64,7 +61,7 @@ def write_editions(out: Path, execute: bool = False) -> list[Path]:
     for path in notebook_paths():
         shutil.copyfile(path, out / "student" / path.name)
         target = out / "instructor" / path.name
-        nb = instructor_edition(nbformat.read(path, as_version=4))
+        nb = instructor_edition(nbformat.read(path, as_version=4), exercise_module(path))
         if execute:
             run(nb, path.parent)
         nbformat.write(nb, target)

@@ -1,14 +1,14 @@
 """Keep the notebooks runnable and their diffs small: re-execute them in place and normalise them.
 
-    python -m helpers.notebooks                 # re-run every notebook in notebooks/ and save it
-    python -m helpers.notebooks notebooks/01_the_neuron.ipynb
-    python -m helpers.notebooks --check         # only report notebooks that are not normalised
+    python -m helpers.authoring.notebooks                 # re-run every notebook in notebooks/ and save it
+    python -m helpers.authoring.notebooks notebooks/01_the_neuron.ipynb
+    python -m helpers.authoring.notebooks --check         # only report notebooks that are not normalised
 
 Normalising means: the same setup cell and launch badges in every notebook (the repository's address
 is kept here, once), fixed notebook metadata, no execution timestamps, and no saved widget state or
 widget views (their random ids would change every run; the PNG of each widget's default state stays).
 It also derives two kinds of cell metadata from the cells themselves, so nobody maintains them by hand:
-the tag "exercise" on every cell that calls `qN.check(...)` (see `helpers.editions`), and slide types for
+the tag "exercise" on every cell that calls `qN.check(...)` (see `helpers.authoring.editions`), and slide types for
 `jupyter nbconvert --to slides` (a new slide at every `#`/`##` heading, a sub-slide per explanation with
 its code, the setup cell skipped).
 """
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # helpers/authoring/notebooks.py -> the repository
 NOTEBOOK_DIR = ROOT / "notebooks"
 REPOSITORY = "deep-learning-basics/deep-learning-basics"
 # The course's version lives in pyproject.toml only; its git tag is what learners get: the launch badges, the
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             nb = nbformat.read(path, as_version=4)
             if normalise(nb, path.name) != nb:
-                print(f"NOT NORMALISED {path}: run `python -m helpers.notebooks {path}`")
+                print(f"NOT NORMALISED {path}: run `python -m helpers.authoring.notebooks {path}`")
                 status = 1
             continue
         print(f"ran {path.name} in {execute(path):.1f} s")

@@ -9,15 +9,20 @@ import numpy as np
 from helpers.data import wavy
 from helpers.exercises import Exercise, NotYet, as_array, as_number, call, choose, expect_close
 
-X, Y = wavy(n=300, noise=0.2, seed=0)
-NOISE_FLOOR = 0.2**2  # the data's noise variance: the error of the true wave itself, on average
+# Notebook 07's data and its split, kept here once: the notebook imports them, so its numbers and these checks
+# cannot disagree. Each draw is N_POINTS points: the pool (its first TRAIN points train), validation, test.
+N_POINTS, NOISE = 300, 0.2
+POOL, VALIDATION, TEST = slice(0, 200), slice(200, 250), slice(250, None)
+TRAIN = slice(0, 15)
+X, Y = wavy(n=N_POINTS, noise=NOISE, seed=0)
+NOISE_FLOOR = NOISE**2  # the data's noise variance: the error of the true wave itself, on average
 
 
 def interpolation_val_error(draw: int = 0) -> float:
     """Validation error of a degree-11 polynomial fitted to the first 12 points of the pool (it hits all 12)."""
-    x, y = (X, Y) if draw == 0 else wavy(n=300, noise=0.2, seed=draw)
+    x, y = (X, Y) if draw == 0 else wavy(n=N_POINTS, noise=NOISE, seed=draw)
     fit = np.polynomial.Polynomial.fit(x[:12], y[:12], 11)
-    return float(np.mean((fit(x[200:250]) - y[200:250]) ** 2))
+    return float(np.mean((fit(x[VALIDATION]) - y[VALIDATION]) ** 2))
 
 
 def _check_split(function: Any) -> str:
@@ -110,8 +115,8 @@ def _check_shrink(function: Any) -> str:
 
 def test_standard_error() -> float:
     """The standard error of the degree-3 polynomial's test error in notebook 07 (50 test points)."""
-    fit = np.polynomial.Polynomial.fit(X[:15], Y[:15], 3)
-    squared = (fit(X[250:]) - Y[250:]) ** 2
+    fit = np.polynomial.Polynomial.fit(X[TRAIN], Y[TRAIN], 3)
+    squared = (fit(X[TEST]) - Y[TEST]) ** 2
     return float(squared.std(ddof=1) / np.sqrt(len(squared)))
 
 

@@ -1,4 +1,4 @@
-"""Measure what a learner feels: `python -m helpers.bench [--json FILE] [--moves N] [notebooks ...]`.
+"""Measure what a learner feels: `python -m helpers.authoring.bench [--json FILE] [--moves N] [notebooks ...]`.
 
 For every notebook: the time to start a fresh kernel and to run all its cells, and that total as a
 ratio to a floor notebook that only imports numpy, matplotlib, torch and ipywidgets. Then, in the
@@ -20,12 +20,12 @@ from typing import Any
 import nbformat
 import numpy as np
 
-from helpers.notebooks import notebook_paths
+from helpers.authoring.notebooks import notebook_paths
 
 FLOOR_SOURCE = "import numpy, matplotlib.pyplot, torch, ipywidgets"
 PEAK_SOURCE = "import resource as _r\nprint(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"  # kilobytes on Linux
 PROBE_SOURCE = (
-    "import json as _json\nfrom helpers.bench import measure_live_figures as _measure\n"
+    "import json as _json\nfrom helpers.authoring.bench import measure_live_figures as _measure\n"
     "print(_json.dumps(_measure({moves})))"
 )
 
@@ -84,7 +84,7 @@ def measure_live_figures(moves: int = 30, figures: Iterable[Any] | None = None) 
     Also counts the moves that ended in an error or drew a non-finite value. Restores the controls. A
     control with a single possible value cannot move and is reported with 0 moves.
     """
-    from helpers.widgets import LiveFigure
+    from helpers.live import LiveFigure
 
     results = []
     chosen = LiveFigure.instances if figures is None else figures

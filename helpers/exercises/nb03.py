@@ -17,6 +17,9 @@ LOSS_TARGET, LONG_EPOCHS, EPOCH_TOLERANCE = 1e-8, 100, 3
 PREDICT_W, QUARTER_TOLERANCE = 0.1, 0.03
 # q3: where w is after two steps of the rate 7e-5 from w = 0.5 (section 5's rule: the distance × (1 − ηC) per step)
 BOLDER_RATE, BOLDER_START, BOLDER_STEPS, BOLDER_TOLERANCE = 7e-5, 0.5, 2, 0.003
+# Section 8's quadratic training: its start (a, b, c) and rate. Notebook 03 imports both, so its table and q4's
+# check (which trains on from the same start) cannot disagree.
+QUADRATIC_START, QUADRATIC_LR = (15.0, -2.0, 10.0), 0.1
 # q1: names whose use means PyTorch (autograd, an optimizer) did the work the exercise asks for
 AUTOGRAD_NAMES = {"torch", "backward", "optim", "autograd", "requires_grad", "requires_grad_"}
 
@@ -27,10 +30,10 @@ def quadratic_gradient(x: np.ndarray, y: np.ndarray, a: float, b: float, c: floa
     return np.array([np.mean(2 * error * x**2), np.mean(2 * error * x), np.mean(2 * error)])
 
 
-def _long_losses(lr: float = 0.1, epochs: int = LONG_EPOCHS) -> np.ndarray:
-    """The loss at epochs 0, 1, ..., `epochs` of section 8's quadratic training (from (15, -2, 10))."""
+def _long_losses(lr: float = QUADRATIC_LR, epochs: int = LONG_EPOCHS) -> np.ndarray:
+    """The loss at epochs 0, 1, ..., `epochs` of section 8's quadratic training (from QUADRATIC_START)."""
     x, y = quadratic()
-    params, losses = np.array([15.0, -2.0, 10.0]), []
+    params, losses = np.array(QUADRATIC_START), []
     for _ in range(epochs + 1):
         a, b, c = params
         losses.append(np.mean((a * x**2 + b * x + c - y) ** 2))
@@ -38,7 +41,7 @@ def _long_losses(lr: float = 0.1, epochs: int = LONG_EPOCHS) -> np.ndarray:
     return np.array(losses)
 
 
-def epochs_to_reach(target: float, lr: float = 0.1, epochs: int = 50) -> int | None:
+def epochs_to_reach(target: float, lr: float = QUADRATIC_LR, epochs: int = 50) -> int | None:
     """The first epoch at which the brief's quadratic training has a loss below `target`."""
     below = np.flatnonzero(_long_losses(lr, epochs) < target)
     return int(below[0]) if below.size else None
