@@ -98,11 +98,29 @@ class LiveFigure:
         self.status = ipywidgets.HTML(layout=ipywidgets.Layout(min_height="1.6em"))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = ipywidgets.VBox([ipywidgets.VBox(list(self.controls.values())), self.image, self.status])
+        control_box = ipywidgets.VBox(list(self.controls.values()))
+        self.widget = ipywidgets.VBox([control_box, self.image, self.status])
+        self._own_widgets = (*self.controls.values(), control_box, self.image, self.status, self.widget)
         self.refresh()
         self.timings.clear()
         self.created = next(LiveFigure._counter)
+        for replaced in [live for live in LiveFigure.instances if live.title == title]:
+            replaced.close()  # the same explorer cell run again: its old figure must not stay alive in the kernel
         LiveFigure.instances.add(self)
+
+    def close(self) -> None:
+        """Free the figure: its widgets leave ipywidgets' registry (and the page), its cached pictures go.
+
+        ipywidgets keeps every widget until it is closed, and each control's observer keeps this figure, so
+        without this every run of an explorer cell would keep its figure, a few MB, for the kernel's life.
+        """
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+        for widget in self._own_widgets:
+            widget.close()
+        self._cache.clear()
+        self._background = None
+        LiveFigure.instances.discard(self)
 
     @property
     def values(self) -> dict[str, Any]:

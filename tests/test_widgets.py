@@ -443,3 +443,15 @@ def test_share_and_presets_put_everyone_on_the_same_setting():
         other.preset("worst")
     with pytest.raises(ValueError, match="unknown control"):
         other.add_preset("bad", z=1)
+
+
+def test_running_an_explorer_cell_again_frees_the_figure_it_replaces():
+    first = explorer()
+    first_widgets = [*first.controls.values(), first.image, first.status, first.widget]
+    for _ in range(10):  # a learner re-running the cell
+        latest = explorer()
+    assert [live for live in LiveFigure.instances if live.title == latest.title] == [latest]
+    assert all(widget.comm is None for widget in first_widgets)  # closed: gone from ipywidgets' registry
+    assert first._cache == {} and latest.widget.comm is not None
+    latest.set(w=0.1)  # the new figure still answers
+    assert "w = 0.1" in latest.status_text or latest.values["w"] == 0.1
