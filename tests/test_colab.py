@@ -35,6 +35,7 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 
 from helpers import check_env, notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.colab
 COLAB_REQUIREMENTS = Path(__file__).with_name("colab-requirements.txt")
@@ -58,7 +59,7 @@ class Kernel:
 
 
 COLAB = Kernel("colab-stand-in", COLAB_REQUIREMENTS)
-THIS_ENVIRONMENT = Kernel("python3", notebooks.ROOT / "requirements.txt")
+THIS_ENVIRONMENT = Kernel("python3", ROOT / "requirements.txt")
 
 
 def python_311() -> str | None:
@@ -141,23 +142,16 @@ def kernel_facts(modules: dict[str, str]) -> dict:
     return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
 
 
-def move_every_slider() -> dict:
-    """Sent to the notebook's kernel after its last cell: every control of every live figure across its whole
-    range, then random combinations of a figure's controls, with numerical and plotting warnings as errors,
-    as tests/conftest.py's sweep does. Returns what it moved and every problem (an error or a NaN drawn)."""
-    import json
-    import warnings
+def move_every_slider(root: str) -> dict:
+    """Sent to the notebook's kernel after its last cell: the suite's slider sweep (tests/harness/in_kernel.py,
+    from the repository at `root`, put after the kernel's own sys.path so its `helpers` stays the clone's).
+    Returns what it moved and every problem (an error, a warning or a NaN drawn)."""
+    import sys
 
-    from helpers.bench import measure_live_figures, try_combinations
-    from helpers.widgets import LiveFigure
+    sys.path.append(root)
+    from tests.harness.in_kernel import slider_problems
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        warnings.simplefilter("error", UserWarning)
-        report = measure_live_figures(moves=21)
-        problems = [json.dumps(r) for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
-        lives = [live for live in list(LiveFigure.instances) if len(live.controls) > 1]
-        problems += [problem for live in lives for problem in try_combinations(live)]
+    report, problems, _ = slider_problems()
     return {"figures": len({r["figure"] for r in report}), "controls": len(report),
             "moves": sum(r["moves"] for r in report), "problems": problems}
 
@@ -237,7 +231,7 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider)
+    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider, str(ROOT))
     nb.cells += [facts, sweep]
     content = tmp_path / "content"  # Colab's working folder, outside the repository
     content.mkdir()
