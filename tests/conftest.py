@@ -6,6 +6,7 @@
 - `notebook_checks`: after its last cell, each notebook's kernel moves every slider and checks every solution;
 - `repository_guard`: the run must not write into the repository;
 - `summary`: what ran, at the end;
+- `colab_optin`: the Colab test runs only when `-m` names it;
 - `fixtures`: the fixtures tests share (the vending explorer).
 """
 
@@ -18,5 +19,6 @@ pytest_plugins = [
     "tests.harness.notebook_checks",
     "tests.harness.repository_guard",
     "tests.harness.summary",
+    "tests.harness.colab_optin",
     "tests.harness.fixtures",
 ]

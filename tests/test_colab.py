@@ -35,6 +35,7 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 
 from helpers import check_env, notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
+from tests.harness import in_kernel
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.colab
@@ -142,16 +143,13 @@ def kernel_facts(modules: dict[str, str]) -> dict:
     return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
 
 
-def move_every_slider(root: str) -> dict:
-    """Sent to the notebook's kernel after its last cell: the suite's slider sweep (tests/harness/in_kernel.py,
-    from the repository at `root`, put after the kernel's own sys.path so its `helpers` stays the clone's).
+def move_every_slider(in_kernel: str) -> dict:
+    """Sent to the notebook's kernel after its last cell: the suite's slider sweep (`slider_problems` of
+    tests/harness/in_kernel.py, loaded by its path at `in_kernel`, so the kernel's `helpers` stays the clone's).
     Returns what it moved and every problem (an error, a warning or a NaN drawn)."""
-    import sys
+    import runpy
 
-    sys.path.append(root)
-    from tests.harness.in_kernel import slider_problems
-
-    report, problems, _ = slider_problems()
+    report, problems, _ = runpy.run_path(in_kernel)["slider_problems"]()
     return {"figures": len({r["figure"] for r in report}), "controls": len(report),
             "moves": sum(r["moves"] for r in report), "problems": problems}
 
@@ -231,7 +229,7 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider, str(ROOT))
+    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider, in_kernel.__file__)
     nb.cells += [facts, sweep]
     content = tmp_path / "content"  # Colab's working folder, outside the repository
     content.mkdir()

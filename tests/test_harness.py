@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from helpers import plots, widgets
-from tests.harness import in_kernel, offline, repository_guard, summary
+from tests.harness import colab_optin, in_kernel, offline, repository_guard, summary
 from tests.paths import ROOT
 
 
@@ -80,3 +80,11 @@ def test_a_run_without_notebooks_prints_no_notebook_line():
                           "counts_the_real_workers"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout
     assert "notebooks ran" not in run.stdout
+
+
+def test_the_colab_test_runs_only_when_the_marker_expression_names_it():
+    def asked(markexpr: str) -> bool:
+        return colab_optin.asked_for_colab(SimpleNamespace(option=SimpleNamespace(markexpr=markexpr)))
+
+    assert asked("colab") and asked("not colab")  # `-m colab`, and pyproject's own default
+    assert not asked("not browser") and not asked("")  # a `-m` that replaced the default does not bring it in

@@ -1,6 +1,6 @@
 """What a notebook's kernel runs for the checks injected after its last cell (see `notebook_checks`).
 
-The injected cell puts the repository on the kernel's sys.path and calls one function here with plain
+The injected cell loads this file by its path (`runpy.run_path`) and calls one function here with plain
 arguments. The kernel has already run the whole notebook (every cell twice), so its live figures and its
 variables are the learner's. Only the tests use this module; `helpers.bench` keeps what the benchmark uses.
 """

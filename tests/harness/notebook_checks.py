@@ -3,7 +3,8 @@
 - every slider across its whole range, and random combinations of a figure's controls (`in_kernel.sweep_every_slider`);
 - every exercise's solution passes its check in context (`in_kernel.check_solutions`).
 
-Each item's cell is a call of a function in `tests/harness/in_kernel.py` with plain arguments.
+Each item's cell loads `tests/harness/in_kernel.py` by its path and calls one of its functions with plain
+arguments.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +23,6 @@ import pytest
 from nbval.plugin import IPyNbCell
 
 from tests.harness import in_kernel
-from tests.paths import ROOT
 
 SWEEP_NAME = "every slider across its whole range"
 SOLUTIONS_NAME = "every exercise's solution passes its check in context"
@@ -30,11 +31,12 @@ REPORT_DIR = "COURSE_REPORT_DIR"
 
 
 def kernel_call(function: Any, **arguments: Any) -> str:
-    """A cell that imports `function` from this repository's tests (the repository on the kernel's sys.path,
-    after the kernel's own entries) and calls it with plain `arguments`."""
+    """A cell that loads `function`'s module from its file in this repository (by path: a kernel's sys.path may
+    hold another `tests` package, and its `helpers` must stay the one it imported) and calls it with plain
+    `arguments`."""
     call = ", ".join(f"{name}={value!r}" for name, value in arguments.items())
-    return (f"import sys\nsys.path.append({str(ROOT)!r})\n"
-            f"from {function.__module__} import {function.__name__}\n{function.__name__}({call})")
+    path = str(Path(sys.modules[function.__module__].__file__).resolve())
+    return f"import runpy\nrunpy.run_path({path!r})[{function.__name__!r}]({call})"
 
 
 def checks(path: Path) -> list[tuple[str, str]]:
