@@ -219,8 +219,12 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     """A cell that raises stops the run with its traceback (nbclient's CellExecutionError), so no error output
     gets past it; the rest is asserted below, on what the kernel printed and on the notebook's outputs."""
     if kernel is COLAB:
-        monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", request.getfixturevalue(
-            "colab_python")))
+        python = request.getfixturevalue("colab_python")
+        monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", python))
+        # matplotlib's font list, private to the cached environment: ~/.cache/matplotlib's is shared by every
+        # matplotlib of its cache version, and one written here today without matplotlib's bundled fonts made the
+        # kernel warn "Font family ['DejaVu Sans Display'] not found" under notebook 01's formula figure
+        monkeypatch.setenv("MPLCONFIGDIR", str(Path(python).parent.parent / "matplotlib"))
     for variable, value in colab_stand_in(tmp_path / "colab", course_source).items():
         monkeypatch.setenv(variable, value)
     monkeypatch.setenv("PYTHONHASHSEED", "0")  # as helpers.notebooks.run, which made the committed outputs
