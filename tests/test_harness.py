@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from helpers import plots, widgets
-from tests.harness import colab_optin, in_kernel, offline, repository_guard, summary
+from tests.harness import colab_optin, in_kernel, offline, order, repository_guard, summary
 from tests.paths import ROOT
 
 
@@ -88,3 +88,9 @@ def test_the_colab_test_runs_only_when_the_marker_expression_names_it():
 
     assert asked("colab") and asked("not colab")  # `-m colab`, and pyproject's own default
     assert not asked("not browser") and not asked("")  # a `-m` that replaced the default does not bring it in
+
+
+def test_xdist_hands_out_the_notebooks_in_the_shuffled_order():
+    config = SimpleNamespace(option=SimpleNamespace(loadscopereorder=True))  # xdist's default: biggest file first
+    order.pytest_configure(config)
+    assert config.option.loadscopereorder is False

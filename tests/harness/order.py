@@ -22,8 +22,12 @@ def shuffled_notebooks(items: list[pytest.Item], seed: int) -> list[pytest.Item]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """One seed for the run, chosen by the controlling process (xdist's workers inherit it)."""
+    """One seed for the run, chosen by the controlling process (xdist's workers inherit it), and xdist told to
+    hand out the notebooks in that order: by default (`--loadscope-reorder`) it sorts them by their number of
+    items, the same order on every run, whatever the shuffle."""
     os.environ.setdefault("COURSE_ORDER_SEED", str(random.SystemRandom().randrange(10**6)))
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(tryfirst=True)
