@@ -18,13 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the kernels load this file too, and they need not have pytest
     import pytest
 
-STARTUP = """\
-import importlib.util as _util
-_spec = _util.spec_from_file_location("course_offline_guard", {path!r})
-_guard = _util.module_from_spec(_spec)
-_spec.loader.exec_module(_guard)
-_guard.install()
-"""
+STARTUP = "import runpy\nrunpy.run_path({path!r})[\"install\"]()\n"  # loads this file by its path
 
 
 def stays_here(address: Any) -> bool:
@@ -60,8 +54,8 @@ def install() -> None:
 def startup_file(ipython_dir: Path) -> Path:
     """Write the IPython startup file that installs the guard in every kernel started with `ipython_dir`.
 
-    It loads this file by its path (no sys.path change: a kernel's `helpers` must stay whichever copy it
-    would import, as the Colab test requires)."""
+    The file loads this module by its path (no sys.path change: a kernel's `helpers` must stay whichever copy
+    it would import, as the Colab test requires)."""
     startup = ipython_dir / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
     path = startup / "00-offline.py"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,11 +58,13 @@ class Summary:
         self.notebooks: list[str] = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Note a notebook when its first item starts: the order the workers really took them in."""
         notebook = notebook_of(report.nodeid)
         if notebook is not None and report.when == "setup" and notebook not in self.notebooks:
             self.notebooks.append(notebook)
 
-    def pytest_terminal_summary(self, terminalreporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Print the sections "what was tested" and "browser test", each only if something ran for it."""
         found = recorded(terminalreporter.stats)
         files = sorted(Path(os.environ[REPORT_DIR]).glob("*.json"))
         sweeps = [json.loads(path.read_text(encoding="utf-8")) for path in files]
