@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 
 from helpers.authoring import notebooks
+from tests.paths import ROOT
 
-ROOT = notebooks.ROOT
 AFTER_THE_RELEASE = "UNRELEASED.md"  # the file only the commit after the tag has
 GIT = ["git", "-c", "user.name=course", "-c", "user.email=course@example.org", "-c", "init.defaultBranch=main"]
 

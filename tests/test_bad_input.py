@@ -1,4 +1,5 @@
-"""Every public helper a notebook calls, given bad input: each answers with a ValueError or TypeError whose
+"""The one table of bad arguments (other test files do not repeat these checks). Every public helper a notebook
+calls, given bad input: each answers with a ValueError or TypeError whose
 message names the argument and says what was expected, never a traceback from deep inside NumPy.
 
 The table lists at least three bad inputs per helper.
@@ -81,6 +82,7 @@ TABLE = [
     ("data.quadratic", lambda: data.quadratic(n=-5), ValueError, "n must be positive"),
     ("data.quadratic", lambda: data.quadratic(coefficients=(1, 2)), ValueError, "coefficients must be three"),
     ("data.quadratic", lambda: data.quadratic(noise="big"), TypeError, "noise must be a number"),
+    ("data.quadratic", lambda: data.quadratic(n=2.5), TypeError, "n must be a whole number"),
     ("data.ring", lambda: data.ring(n=0), ValueError, "n must be positive"),
     ("data.ring", lambda: data.ring(n=2.5), TypeError, "n must be a whole number"),
     ("data.ring", lambda: data.ring(noise=-1), ValueError, "noise"),
@@ -179,7 +181,10 @@ TABLE = [
     ("training.descend", lambda: descend(lr=0), ValueError, "lr (the learning rate) must be a positive"),
     ("training.descend", lambda: descend(lr=-1e-3), ValueError, "lr (the learning rate) must be a positive"),
     ("training.descend", lambda: descend(lr="fast"), TypeError, "lr (the learning rate) must be a number"),
+    ("training.descend", lambda: descend(lr=NAN), ValueError, "lr (the learning rate) must be a positive"),
+    ("training.descend", lambda: descend(lr=lambda step: -1.0), ValueError, "lr (the learning rate) must be"),
     ("training.descend", lambda: descend(steps=0), ValueError, "steps must be a positive whole number"),
+    ("training.descend", lambda: descend(steps=2.5), ValueError, "steps must be a positive whole number"),
     ("training.descend", lambda: descend(start=[NAN, 0.0]), ValueError, "start must be"),
     ("training.step_decay", lambda: training.step_decay(0.0), ValueError, "lr"),
     ("training.step_decay", lambda: training.step_decay(0.1, factor=1.5), ValueError, "factor"),

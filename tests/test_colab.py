@@ -36,6 +36,8 @@ from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_t
 from helpers import check_env
 from helpers.authoring import notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
+from tests.harness import in_kernel
+from tests.paths import ROOT
 
 pytestmark = pytest.mark.colab
 COLAB_REQUIREMENTS = Path(__file__).with_name("colab-requirements.txt")
@@ -59,7 +61,7 @@ class Kernel:
 
 
 COLAB = Kernel("colab-stand-in", COLAB_REQUIREMENTS)
-THIS_ENVIRONMENT = Kernel("python3", notebooks.ROOT / "requirements.txt")
+THIS_ENVIRONMENT = Kernel("python3", ROOT / "requirements.txt")
 
 
 def python_311() -> str | None:
@@ -142,23 +144,13 @@ def kernel_facts(modules: dict[str, str]) -> dict:
     return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
 
 
-def move_every_slider() -> dict:
-    """Sent to the notebook's kernel after its last cell: every control of every live figure across its whole
-    range, then random combinations of a figure's controls, with numerical and plotting warnings as errors,
-    as tests/conftest.py's sweep does. Returns what it moved and every problem (an error or a NaN drawn)."""
-    import json
-    import warnings
+def move_every_slider(in_kernel: str) -> dict:
+    """Sent to the notebook's kernel after its last cell: the suite's slider sweep (`slider_problems` of
+    tests/harness/in_kernel.py, loaded by its path at `in_kernel`, so the kernel's `helpers` stays the clone's).
+    Returns what it moved and every problem (an error, a warning or a NaN drawn)."""
+    import runpy
 
-    from helpers.authoring.bench import measure_live_figures, try_combinations
-    from helpers.live import LiveFigure
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        warnings.simplefilter("error", UserWarning)
-        report = measure_live_figures(moves=21)
-        problems = [json.dumps(r) for r in report if r["errors"] or r["non_finite_moves"] or r["moves"] != 21]
-        lives = [live for live in list(LiveFigure.instances) if len(live.controls) > 1]
-        problems += [problem for live in lives for problem in try_combinations(live)]
+    report, problems, _ = runpy.run_path(in_kernel)["slider_problems"]()
     return {"figures": len({r["figure"] for r in report}), "controls": len(report),
             "moves": sum(r["moves"] for r in report), "problems": problems}
 
@@ -230,8 +222,9 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     if kernel is COLAB:
         python = request.getfixturevalue("colab_python")
         monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", python))
-        # matplotlib 3.10's own font cache: a cache shared with other versions or with deleted environments
-        # lists fonts it cannot find, and its "findfont" warning on stderr would fail the comparison
+        # matplotlib's font list, private to the cached environment: ~/.cache/matplotlib's is shared by every
+        # matplotlib of its cache version, and one written here today without matplotlib's bundled fonts made the
+        # kernel warn "Font family ['DejaVu Sans Display'] not found" under notebook 01's formula figure
         monkeypatch.setenv("MPLCONFIGDIR", str(Path(python).parent.parent / "matplotlib"))
     for variable, value in colab_stand_in(tmp_path / "colab", course_source).items():
         monkeypatch.setenv(variable, value)
@@ -241,7 +234,7 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider)
+    facts, sweep = kernel_cell(kernel_facts, MODULE_OF), kernel_cell(move_every_slider, in_kernel.__file__)
     nb.cells += [facts, sweep]
     content = tmp_path / "content"  # Colab's working folder, outside the repository
     content.mkdir()

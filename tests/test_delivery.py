@@ -11,8 +11,7 @@ import nbformat
 import pytest
 
 from helpers.authoring import editions, notebooks
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
 
 
 def test_editions_put_each_solution_in_place_of_its_stub(tmp_path):

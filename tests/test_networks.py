@@ -137,8 +137,6 @@ def test_split_indices_cover_everything_once():
     train, val, test = data.split_indices(1797, seed=0)
     assert (len(train), len(val), len(test)) == (1078, 360, 359)
     assert np.array_equal(np.sort(np.concatenate([train, val, test])), np.arange(1797))
-    with pytest.raises(ValueError, match="fractions"):
-        data.split_indices(10, fractions=(0.7, 0.4))
 
 
 def test_digits_load_and_match_the_known_facts():

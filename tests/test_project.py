@@ -12,8 +12,8 @@ import nbformat
 
 from helpers import check_env, data
 from helpers.authoring import notebooks
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 INSTALL = "python -m pip install -r requirements.txt"
 TEST_INSTALL = "python -m pip install -r tests/requirements.txt"
 TEST_TOOLS = ["pytest", "nbval", "pytest-xdist", "ruff", "playwright", "voila", "jupyter-repo2docker", "setuptools"]

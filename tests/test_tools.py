@@ -9,12 +9,9 @@ import warnings
 
 import ipywidgets
 import nbformat
-import numpy as np
 import pytest
 
-from helpers import widgets
 from helpers.authoring import bench, notebooks
-from helpers.data import load_vending_machine
 from tests.course_source import AFTER_THE_RELEASE, make_course_source
 
 
@@ -126,12 +123,8 @@ def test_sweep_covers_the_whole_range_and_every_move_changes_the_value(control):
         assert set(visited) == set(control.options)
 
 
-def test_every_setting_of_the_fit_explorer_draws_without_errors_or_warnings():
-    vending = load_vending_machine()
-    live = widgets.fit_explorer(
-        vending.visitors, vending.bottles_sold, lambda x, w, b: w * x + b, lambda y, p: np.mean((p - y) ** 2),
-        {"w": (0.0, 0.6, 0.5, 0.005), "b": (-10.0, 20.0, 0.0, 0.5)}, "visitors", "bottles",
-    )
+def test_every_setting_of_the_fit_explorer_draws_without_errors_or_warnings(vending_explorer):
+    live = vending_explorer()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         report = bench.measure_live_figures(moves=25, figures=[live])

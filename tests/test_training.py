@@ -98,24 +98,3 @@ def test_the_brief_quadratic_training_numbers():
     assert epochs_to_reach(0.01) == 25
     assert epochs_to_reach(1e-12) is None
 
-
-@pytest.mark.parametrize(
-    "call, error, words",
-    [
-        (lambda: run(0.0), ValueError, "lr .* positive"),
-        (lambda: run(-0.1), ValueError, "lr .* positive"),
-        (lambda: run(float("nan")), ValueError, "lr .* positive"),
-        (lambda: run("fast"), TypeError, "lr .* must be a number"),
-        (lambda: run(0.1, steps=0), ValueError, "steps must be a positive whole number"),
-        (lambda: run(0.1, steps=2.5), ValueError, "steps must be a positive whole number"),
-        (lambda: training.descend(len, len, [np.nan, 0], 0.1, 5), ValueError, "start must be"),
-        (lambda: run(lambda step: -1.0), ValueError, "lr .* positive"),
-        (lambda: training.step_decay(0.1, factor=2), ValueError, "factor"),
-        (lambda: training.step_decay(0.1, every=0), ValueError, "every"),
-        (lambda: training.cyclical(0.5, 0.1), ValueError, "high"),
-        (lambda: training.cyclical(0.1, 0.5, period=1), ValueError, "period"),
-    ],
-)
-def test_bad_arguments_name_what_was_expected(call, error, words):
-    with pytest.raises(error, match=words):
-        call()

@@ -54,21 +54,6 @@ def sweep_values(control: Any, moves: int) -> list[Any]:
     return [cycle[(start + i) % len(cycle)] for i in range(moves)]
 
 
-def try_combinations(live: Any, count: int = 12, seed: int = 0) -> list[str]:
-    """Put a live figure on `count` random combinations of all its controls' values; return the problems
-    (an update that raised, or a non-finite value that would be drawn). Restores the controls."""
-    rng = np.random.default_rng(seed)
-    choices = {name: sweep_values(control, 9) + [control.value] for name, control in live.controls.items()}
-    start, problems = live.values, []
-    for _ in range(count):
-        setting = {name: values[rng.integers(len(values))] for name, values in choices.items()}
-        live.set(**setting)
-        if live.error or not all(drawn_finite(artist) for artist in live.animated):
-            problems.append(f"{setting}: {live.error or 'a non-finite value would be drawn'}")
-    live.set(**start)
-    return problems
-
-
 def drawn_finite(artist: Any) -> bool:
     """Whether an artist's data are all finite numbers (a NaN or an infinity would be drawn as nothing)."""
     if hasattr(artist, "get_xydata"):
