@@ -3,7 +3,6 @@ controls' shared look, and modules small enough to read."""
 
 import ast
 import importlib
-from pathlib import Path
 
 import ipywidgets
 import nbformat
@@ -13,8 +12,8 @@ import pytest
 from helpers import live, plots, widgets
 from helpers.authoring import editions, notebooks
 from helpers.exercises import nb01, nb03
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LONGEST_MODULE = 350  # lines: a module a newcomer can read in one sitting
 
 
