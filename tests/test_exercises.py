@@ -1,5 +1,7 @@
 """Exercise checkers: right answers pass, wrong ones fail without giving the answer away, nothing crashes."""
 
+import itertools
+import math
 import random
 
 import numpy as np
@@ -7,6 +9,7 @@ import pytest
 import torch
 
 from helpers import exercises
+from helpers.data import load_vending_machine, noisy_line, quadratic, ring, wavy
 from helpers.exercises import nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 from helpers.exercises.nb01 import MSE_TARGET, q1, q2, q3, q4, q5, q6, q7
 
@@ -120,7 +123,9 @@ def test_fit_by_hand_checker_uses_the_real_error():
 
 
 def test_cafe_layer_checker():
-    W, B = nb01.CAFE_W, nb01.CAFE_B
+    # from the question: bottles = 0.12·visitors + 0.44·temperature (section 6's neuron, no bias), ice creams =
+    # 0.05·visitors + 0.8·temperature − 3; input i's weight in output j goes in row i, column j
+    W, B = np.array([[0.12, 0.05], [0.44, 0.8]]), np.array([0.0, -3.0])
     assert q6.feedback((W, B))[0]
     assert q6.feedback((W.tolist(), B.reshape(1, 2)))[0]
     for answer, words in [
@@ -274,6 +279,7 @@ def test_valley_floor_checker():
     ex = nb02.q1
     assert ex.feedback(lambda x, y, a: np.mean(y - a * x))[0]
     assert ex.feedback(lambda x, y, a: np.mean(y) - a * np.mean(x))[0]
+    assert ex.feedback(lambda x, y, a: np.linalg.lstsq(np.ones((len(x), 1)), y - a * x, rcond=None)[0][0])[0]
     assert ex.feedback(lambda x, y, a: [np.mean(y - a * x)])[0]  # one number in a list is still one number
     assert "should be a number" in ex.feedback(lambda x, y, a: [np.mean(y - a * x)] * 2)[1]
     assert "whatever a is" in ex.feedback(lambda x, y, a: np.mean(y))[1]
@@ -335,10 +341,21 @@ def test_steepness_ratio_matches_the_notebooks_measurement():
     x, y = nb02.X, nb02.Y
     for inputs in (x, x - x.mean(), (x - x.mean()) / x.std(), nb02.VISITORS / 100):
         w0, b0 = np.polyfit(inputs, y, 1)
-        line_loss = lambda w, b: np.mean((w * inputs + b - y) ** 2)  # noqa: B023, E731
-        rises = [line_loss(w0 + 0.01 * np.cos(t), b0 + 0.01 * np.sin(t)) - line_loss(w0, b0)
-                 for t in np.linspace(0, np.pi, 3600, endpoint=False)]
-        assert np.isclose(max(rises) / min(rises), nb02.steepness_ratio(inputs), rtol=1e-3)
+        angles = np.linspace(0, np.pi, 3600, endpoint=False)  # a step of 0.01 in every direction of the map
+        w, b = w0 + 0.01 * np.cos(angles)[:, None], b0 + 0.01 * np.sin(angles)[:, None]
+        rises = np.mean((w * inputs + b - y) ** 2, axis=1) - np.mean((w0 * inputs + b0 - y) ** 2)
+        assert np.isclose(rises.max() / rises.min(), nb02.steepness_ratio(inputs), rtol=1e-3)
+
+
+def absolute_error_loop(x, y, lr, epochs, slope_of_error=np.sign, times_x=lambda x: x, average=np.mean, scale=1.0):
+    """A learner's loop for 03's q1, written apart from the checker's reference, with the usual slips as options:
+    a wrong slope of |e| (2e, from e²), a wrong factor for ∂e/∂a (1 or |x| instead of x), a sum, a stray factor."""
+    a = b = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # some slips blow up
+        for _ in range(epochs):
+            outer = scale * slope_of_error(a * x + b - y)
+            a, b = a - lr * average(outer * times_x(x)), b - lr * average(outer)
+    return np.array([a, b])
 
 
 def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
@@ -377,17 +394,18 @@ def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
     assert not correct and "uses PyTorch" in message
     assert "uses PyTorch" in ex.feedback(lambda x, y, lr, epochs: torch.tensor(right(x, y, lr, epochs)))[1]
     assert [len(ex.hints), ex.hints[0].count("∂"), ex.hints[0].count("sign")] == [3, 0, 0]  # level 2 tells
-    fit = nb03.fit_line
-    assert "uphill" in ex.feedback(lambda x, y, lr, epochs: fit(x, y, lr, epochs, -1.0))[1]
+    fit = absolute_error_loop
+    assert ex.feedback(fit)[0]  # the slips below differ from it in one place each
+    assert "uphill" in ex.feedback(lambda x, y, lr, epochs: fit(x, y, lr, epochs, scale=-1.0))[1]
     # section 8's squared-error loop copied over, the one slip the exercise is built to catch
-    assert "squared error's gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, squared=True))[1]
-    assert "twice the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, 2.0))[1]
-    assert "half the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, 0.5))[1]  # a stray ½
-    assert "that is x, not 1" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, a_input=np.ones_like))[1]
-    assert "by |x|" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, a_input=np.abs))[1]
+    assert "squared error's gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, lambda e: 2 * e))[1]
+    assert "twice the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, scale=2.0))[1]
+    assert "half the gradient" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, scale=0.5))[1]  # a stray ½
+    assert "that is x, not 1" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, times_x=np.ones_like))[1]
+    assert "by |x|" in ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, times_x=np.abs))[1]
     assert "returns (b, a)" in ex.feedback(lambda *args: right(*args)[::-1])[1]
     assert "instead of" in ex.feedback(lambda x, y, lr, epochs: right(x, y, lr, epochs + 1))[1]
-    summed = ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, reduce=np.sum))[1]
+    summed = ex.feedback(lambda x, y, lr, e: fit(x, y, lr, e, average=np.sum))[1]
     assert "take the mean" in summed or "NaN" in summed
     assert "shape (2,)" in ex.feedback(lambda *args: np.append(right(*args), 0))[1]
 
@@ -402,12 +420,27 @@ def test_fit_line_checker_runs_the_learners_loop_on_unseen_data():
     assert not correct and "before either is updated" in message
 
 
+def vending_slope_and_curvature(w: float) -> tuple[float, float]:
+    """dL/dw and d²L/dw² of the vending machine's loss at w, by torch autograd (the checker's are by hand)."""
+    data = load_vending_machine()
+    x, y = (torch.tensor(v, dtype=torch.float64) for v in (data.visitors, data.bottles_sold))
+    weight = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    (slope,) = torch.autograd.grad(torch.mean((weight * x - y) ** 2), weight, create_graph=True)
+    (curvature,) = torch.autograd.grad(slope, weight)
+    return slope.item(), curvature.item()
+
+
 def test_quarter_drop_checker():
     ex = nb03.q2
-    curvature = nb03._vending_curvature()
-    right = 1.5 / curvature
-    # the answer is true: at η = 3/(2C) the real drop is a quarter of the tangent's promise, from w = 0.1 and 0.5
-    assert np.allclose([nb03.drop_ratio(right, w) for w in (0.1, 0.5)], 0.25)
+    slope, curvature = vending_slope_and_curvature(0.1)
+    # the rate whose real drop is a quarter of the tangent's promise ηg², by trying 1,000 rates from w = 0.1
+    data = load_vending_machine()
+    x, y = data.visitors.astype(float), data.bottles_sold.astype(float)
+    rates = np.linspace(1e-7, 1e-4, 1000)
+    landed = np.mean((np.outer(0.1 - rates * slope, x) - y) ** 2, axis=1)
+    right = rates[np.argmin(np.abs((np.mean((0.1 * x - y) ** 2) - landed) / (rates * slope**2) - 0.25))]
+    assert np.isclose(right, 1.5 / curvature, rtol=0.005)  # the formula 3/(2C) agrees with the search
+    assert np.allclose([nb03.drop_ratio(right, w) for w in (0.1, 0.5)], 0.25, atol=0.002)  # from any start
     assert np.allclose([nb03.drop_ratio(1 / curvature, w) for w in (0.1, 0.5)], 0.5)
     assert ex.feedback(right)[0] and ex.feedback(6.35e-5)[0] and ex.feedback(6.4e-5)[0]
     assert ex.feedback(np.array([6.35e-5]))[0] and ex.feedback(torch.tensor(6.35e-5))[0]
@@ -428,8 +461,6 @@ def test_bolder_rate_checker():
     ex = nb03.q3
     # the answer is true: ten real steps of 7e-5 from w = 0.5 land on alternate sides of the bottom, closer each time,
     # and the second lands where section 5's rule says, w* + (1 − ηC)²·(0.5 − w*)
-    from helpers.data import load_vending_machine
-
     data = load_vending_machine()
     x, y = data.visitors.astype(float), data.bottles_sold.astype(float)
     best, w, path = np.sum(x * y) / np.sum(x * x), 0.5, []
@@ -449,21 +480,27 @@ def test_bolder_rate_checker():
     assert "diverges" in ex.feedback(0.6)[1] and "diverges" in ex.feedback(-0.2)[1]
     assert "should be a number" in ex.feedback("b")[1]
     # the feedback's pointer back to section 7: lr = 0.5 overshoots across the line's valley, and the zigzag shrinks
-    across = nb03._steepest_line_curvature()
-    assert 1 < 0.5 * across < 2 and "Section 7" in ex.feedback(path[1])[1]
+    across = larger_root(line_hessian_by_autograd(noisy_line()[0]))
+    assert np.isclose(nb03._steepest_line_curvature(), across) and 1 < 0.5 * across < 2
+    assert "Section 7" in ex.feedback(path[1])[1]
     assert "eigen" not in ex.feedback(path[1])[1] and f"{across:.2f}" not in ex.feedback(path[1])[1]
 
 
 def test_long_run_checker():
     ex = nb03.q4
-    assert nb03.epochs_to_reach(1e-8, epochs=100) == 77
-    losses = _brief_losses()
+    losses = _brief_losses(epochs=100)
+    first_below = next(epoch for epoch, loss in enumerate(losses) if loss < 1e-8)
+    assert first_below == 77 == nb03.epochs_to_reach(1e-8, epochs=100)
     predicted = 50 + 10 * np.log(losses[50] / 1e-8) / np.log(losses[40] / losses[50])  # from the table's rows
     assert abs(predicted - 77) < 1 and ex.feedback(predicted)[0] and ex.feedback(np.int64(77))[0]
     assert ex.feedback(74)[0] and ex.feedback(80)[0]
     assert "too early" in ex.feedback(70)[1] and "too late" in ex.feedback(85)[1]
     # the feedback's reason: the gentlest direction's curvature predicts the factor the table measured
-    gentle = nb03._gentlest_quadratic_curvature()
+    x, y = (torch.tensor(v, dtype=torch.float64) for v in quadratic())
+    hessian = torch.autograd.functional.hessian(
+        lambda p: torch.mean((p[0] * x**2 + p[1] * x + p[2] - y) ** 2), torch.zeros(3, dtype=torch.float64))
+    gentle = np.linalg.eigvalsh(hessian.numpy()).min()
+    assert np.isclose(nb03._gentlest_quadratic_curvature(), gentle)
     assert abs((1 - 0.1 * gentle) ** -20 / (losses[40] / losses[50]) - 1) < 0.02  # 13.9 against 14.1
     assert "notebook 04 shows" in ex.feedback(77)[1] and f"{gentle:.2f}" not in ex.feedback(77)[1]
     assert "fixed factor" in ex.feedback(51)[1]  # a straight-line (linear) extrapolation of the loss
@@ -477,11 +514,46 @@ def test_limit_prediction_checker():
     assert "28.5" not in ex.feedback("c")[1]  # the exact factor is the run cell's
 
 
+def line_hessian_by_autograd(x: np.ndarray) -> np.ndarray:
+    """The matrix of second derivatives of a line's mean squared error over (a, b), by torch autograd."""
+    inputs = torch.tensor(x, dtype=torch.float64)
+
+    def loss(params):
+        return torch.mean((params[0] * inputs + params[1] - 1.0) ** 2)  # the targets do not matter: any will do
+
+    return torch.autograd.functional.hessian(loss, torch.zeros(2, dtype=torch.float64)).numpy()
+
+
+def larger_root(matrix: np.ndarray) -> float:
+    """The larger eigenvalue of a symmetric 2 × 2 matrix [[p, q], [q, r]] by hand: the larger root of
+    λ² − (p + r)λ + (pr − q²) = 0, that is (p + r)/2 + √(((p − r)/2)² + q²)."""
+    (p, q), (_, r) = matrix
+    return float((p + r) / 2 + np.hypot((p - r) / 2, q))
+
+
+def descent_settles(x: np.ndarray, rate: float, steps: int = 300) -> bool:
+    """Whether plain gradient descent on a line's mean squared error (targets 0, minimum at a = b = 0) ends
+    nearer the minimum than its start (1, 1): the stable limit found by trying rates, with no curvature."""
+    a = b = 1.0
+    with np.errstate(over="ignore", invalid="ignore"):  # above the limit the steps grow without bound
+        for _ in range(steps):
+            error = a * x + b
+            a, b = a - rate * np.mean(2 * error * x), b - rate * np.mean(2 * error)
+    return bool(np.hypot(a, b) < 1)
+
+
 def test_limit_prediction_bounds_hold():  # the reasoning q1 teaches: new top-left entry <= new k_max <= 100 x old
-    limit, X = nb04.stable_limit, nb04.X
-    factor = limit(X) / limit(10 * X)
-    corner = nb04.line_curvature(10 * X)[0, 0] * limit(X) / 2
-    assert corner <= factor < 100 and abs(factor - 28.5) < 0.05
+    x = nb04.X
+    for inputs in (x, 10 * x):  # the checker's limit is where descent stops settling: 1% either side decides
+        limit = nb04.stable_limit(inputs)
+        assert descent_settles(inputs, 0.99 * limit) and not descent_settles(inputs, 1.01 * limit)
+    old, new = line_hessian_by_autograd(x), line_hessian_by_autograd(10 * x)
+    factor = larger_root(new) / larger_root(old)  # the limit is 2 / k_max, so it shrinks by k_max's growth
+    corner = new[0, 0] / larger_root(old)  # the new top-left entry over the old k_max: a lower bound on factor
+    assert corner <= factor < 100 and np.isclose(nb04.stable_limit(x) / nb04.stable_limit(10 * x), factor)
+    assert f"{new[0, 0]:.1f}, already {corner:.0f} times the old largest curvature {larger_root(old):.3f}" in (
+        nb04.q1.feedback("b")[1])
+    assert f"at least {corner:.0f}-fold" in nb04.q1.feedback("c")[1]
 
 
 def test_centring_choice_checker():
@@ -502,10 +574,9 @@ def test_centring_choice_checker():
 
 
 def test_centring_factors_match_a_data_set_like_the_question():  # x near 290 K, spread 10; in units of 10 K
-    x = np.random.default_rng(0).normal(290, 10, 100_000)
+    x = np.random.default_rng(0).normal(290, 10, 1000)
     x = (x - x.mean()) / x.std() * 10 + 290  # exactly mean 290, spread 10
-    curvature = nb04.line_curvature
-    k_max = [np.linalg.eigvalsh(curvature(inputs)).max() for inputs in (x, x - 290, x / 10)]
+    k_max = [larger_root(line_hessian_by_autograd(inputs)) for inputs in (x, x - 290, x / 10)]
     want_b, want_e = nb04._kelvin_rises()
     assert np.isclose(k_max[0] / k_max[1], want_b) and np.isclose(k_max[0] / k_max[2], want_e)
 
@@ -517,12 +588,25 @@ def test_which_minimum_checker():
     assert "below 2 / 0.1" in ex.feedback("d")[1]
 
 
+def decayed_losses(factor: float, every: int, steps: int = nb04.STEPS) -> list[float]:
+    """04's q4 run by hand: gradient descent on its line from (0, 0), the rate START_RATE × factor^⌊step/every⌋."""
+    x, y, a, b = nb04.X, nb04.Y, 0.0, 0.0
+    losses = [np.mean((a * x + b - y) ** 2)]
+    for step in range(steps):
+        rate, error = nb04.START_RATE * factor ** (step // every), a * x + b - y
+        a, b = a - rate * np.mean(2 * error * x), b - rate * np.mean(2 * error)
+        losses.append(np.mean((a * x + b - y) ** 2))
+    return losses
+
+
 def test_rescue_decay_checker():
     ex = nb04.q4
     for right in [(0.7, 3), (0.5, 5), [0.9, 1], (np.float64(0.8), np.int64(3))]:
-        assert ex.feedback(right)[0], right
-    assert "diverged at step 8" in ex.feedback((0.5, 25))[1]
-    assert "falls too far" in ex.feedback((0.3, 2))[1]
+        assert min(decayed_losses(*right)) < nb04.TARGET and ex.feedback(right)[0], right
+    constant = decayed_losses(1.0, 1)  # 0.9 all along: the loss passes 100 times its start (descend's rule)
+    assert f"diverged at step {next(k for k, v in enumerate(constant) if v > 100 * constant[0])}" in (
+        ex.feedback((0.5, 25))[1])
+    assert min(decayed_losses(0.3, 2)) > nb04.TARGET and "falls too far" in ex.feedback((0.3, 2))[1]
     assert "between 0 and 1" in ex.feedback((1.5, 3))[1] and "between 0 and 1" in ex.feedback((1.0, 3))[1]
     assert "whole number" in ex.feedback((0.5, 2.5))[1] and "whole number" in ex.feedback((0.5, 0))[1]
     assert "two numbers" in ex.feedback(0.5)[1] and "has 3" in ex.feedback((0.5, 3, 1))[1]
@@ -530,8 +614,6 @@ def test_rescue_decay_checker():
 
 def _vending_namespace():
     """Notebook 03's vending-machine names, for its solutions."""
-    from helpers.data import load_vending_machine
-
     vending = load_vending_machine()
     visitors, sold = vending.visitors, vending.bottles_sold
     return {"visitors": visitors, "sold": sold, "vending_loss": lambda w: np.mean((w * visitors - sold) ** 2),
@@ -539,14 +621,17 @@ def _vending_namespace():
             "w_one": np.sum(visitors * sold) / np.sum(visitors.astype(float) ** 2)}
 
 
-def _brief_losses():
-    from helpers.data import quadratic
-
-    x, y = quadratic()
-    params, losses = np.array([15.0, -2.0, 10.0]), []
-    for _ in range(51):
-        losses.append(np.mean((params[0] * x**2 + params[1] * x + params[2] - y) ** 2))
-        params = params - 0.1 * nb03.quadratic_gradient(x, y, *params)
+def _brief_losses(epochs: int = 50) -> list[float]:
+    """Section 8's quadratic training from its start, each epoch's loss; the gradient by torch autograd (the
+    checker's is by hand)."""
+    x, y = (torch.tensor(v, dtype=torch.float64) for v in quadratic())
+    params = torch.tensor(nb03.QUADRATIC_START, dtype=torch.float64, requires_grad=True)
+    losses = []
+    for _ in range(epochs + 1):
+        loss = torch.mean((params[0] * x**2 + params[1] * x + params[2] - y) ** 2)
+        losses.append(loss.item())
+        (gradient,) = torch.autograd.grad(loss, params)
+        params = (params - nb03.QUADRATIC_LR * gradient).detach().requires_grad_()
     return losses
 
 
@@ -620,30 +705,59 @@ def test_every_shown_solution_passes_its_own_check(exercise, answer_of):
     assert exercise.feedback(answer_of(namespace))[0]
 
 
-def test_multilayer_checkers():
-    from helpers.exercises.nb05 import backward, backward_without_gate, count_parameters, paths_gradient
+def backward_example_by_example(Hs: list, Zs: list, Ws: list, dZ: np.ndarray, gate: bool = True) -> tuple:
+    """05's q2 by another route than its solution: the chain rule on one example's vectors at a time (outer
+    products), the examples' gradients added at the end. gate=False forgets the ReLU's gate, a learner's slip."""
+    dWs, dBs = [np.zeros_like(W) for W in Ws], [np.zeros(W.shape[1]) for W in Ws]
+    for example, d in enumerate(dZ):
+        for layer in reversed(range(len(Ws))):
+            dWs[layer] += np.outer(Hs[layer][example], d)
+            dBs[layer] += d
+            if layer > 0:
+                d = Ws[layer] @ d * ((Zs[layer - 1][example] > 0) if gate else 1)
+    return dWs, dBs
 
+
+def lowest_cross_entropy_neuron_accuracy() -> float:
+    """The accuracy on section 4's ring of one neuron at its lowest cross-entropy, found by Newton's method on its
+    three parameters (no network, no gradient descent): what ten linear layers, one neuron in disguise, can reach."""
+    points, labels = ring(n=400, noise=0.1, seed=0)
+    inputs, params = np.column_stack([points, np.ones(len(points))]), np.zeros(3)
+    for _ in range(20):
+        p = 1 / (1 + np.exp(-inputs @ params))
+        gradient, hessian = inputs.T @ (p - labels), (inputs * (p * (1 - p))[:, None]).T @ inputs
+        params -= np.linalg.solve(hessian, gradient)
+    assert np.linalg.norm(gradient) < 1e-9  # converged: the lowest point of a convex loss
+    return float(np.mean((inputs @ params > 0) == (labels == 1)))
+
+
+def test_multilayer_checkers():
     q = nb05
-    right = paths_gradient()
-    assert abs(right - (-0.3898)) < 1e-3
+    # q1 by hand: z = a·2 + c = (1.5, 0.5, −1), so unit 3 is off and h = (1.5, 0.5, 0); the output's logit is
+    # 1.2·1.5 − 2·0.5 − 0.2 = 0.6, p = σ(0.6) and dL/dlogit = p − 1. Paths through units 1 and 2 carry
+    # v·a = 1.2·0.5 = 0.6 and (−2)·(−0.25) = 0.5; unit 3's (1.5·1 = 1.5) is cut by its ReLU.
+    dz = 1 / (1 + math.exp(-0.6)) - 1
+    right = dz * (0.6 + 0.5)
+    assert abs(right - (-0.3898)) < 1e-3 and np.isclose(q.paths_gradient(), right)  # and autograd agrees
     assert q.q1.feedback(right)[0] and q.q1.feedback(round(right, 2))[0]
     assert "sign" in q.q1.feedback(-right)[1]
-    dz = right / 1.1  # p - y; the paths through units 1 and 2 carry v·a = 0.6 and 0.5, unit 3 (off) 1.5
     assert "one path" in q.q1.feedback(dz * 0.6)[1] and "one path" in q.q1.feedback(dz * 0.5)[1]
     assert "unit 3 is off" in q.q1.feedback(dz * 2.6)[1]
     assert "dL/dz of the output" in q.q1.feedback(dz)[1]
     assert not q.q1.feedback(0.0)[0]
+    backward = backward_example_by_example
     assert q.q2.feedback(backward)[0]
     assert "reverse order" in q.q2.feedback(lambda H, Z, W, d: tuple(g[::-1] for g in backward(H, Z, W, d)))[1]
-    ungated = lambda H, Z, W, d: (backward_without_gate(H, Z, W, d), backward(H, Z, W, d)[1])  # noqa: E731
+    ungated = lambda H, Z, W, d: backward(H, Z, W, d, gate=False)  # noqa: E731
     transposed = lambda H, Z, W, d: ([g.T for g in backward(H, Z, W, d)[0]], backward(H, Z, W, d)[1])  # noqa: E731
     assert "every ReLU" in q.q2.feedback(ungated)[1]
     assert "shape" in q.q2.feedback(transposed)[1]
     assert "two lists" in q.q2.feedback(lambda H, Z, W, d: backward(H, Z, W, d)[0])[1]
     assert "0 weight" in q.q2.feedback(lambda H, Z, W, d: ([], []))[1]
-    shrug = q.deep_linear_accuracy()
-    assert 0.5 <= shrug <= 0.56  # the collapsed neuron shrugs (section 4), far below the best line's 73%
-    assert q.q3.feedback(0.53)[0] and q.q3.feedback(shrug)[0]
+    neuron = lowest_cross_entropy_neuron_accuracy()
+    assert 0.5 <= neuron <= 0.56  # the one neuron shrugs (section 4), far below the best line's 73%
+    assert abs(q.deep_linear_accuracy() - neuron) < 0.02  # and ten linear layers, one neuron in disguise, do too
+    assert q.q3.feedback(0.53)[0] and q.q3.feedback(neuron)[0]
     assert "three quarters" in q.q3.feedback(0.73)[1]  # the best line: but cross-entropy training shrugs
     assert "one neuron" in q.q3.feedback(1.0)[1] and "one neuron" in q.q3.feedback(0.95)[1]
     assert "fraction" in q.q3.feedback(53)[1] and "between 0 and 1" in q.q3.feedback(-0.2)[1]
@@ -655,7 +769,12 @@ def test_multilayer_checkers():
     assert "shape (2, 2)" in q.q4.feedback((np.ones(2), np.zeros(2), np.ones(2), -1.0))[1]
     assert "shape (2,)" in q.q4.feedback((solved[0], 0.0, solved[2], -1.0))[1]  # a scalar bias: name the shape
     assert "four parts" in q.q4.feedback(2)[1] and "still `...`" in q.q4.feedback((..., ..., ..., ...))[1]
-    assert q.q5.feedback(count_parameters)[0]
+    def count_by_torch(sizes):  # a right answer with no formula: build the layers and count what they hold
+        return sum(p.numel() for a, b in zip(sizes[:-1], sizes[1:], strict=True) for p in torch.nn.Linear(a, b)
+                   .parameters())
+
+    assert count_by_torch([2, 8, 1]) == 2 * 8 + 8 + 8 * 1 + 1  # by hand: 33
+    assert q.q5.feedback(count_by_torch)[0] and q.count_parameters([64, 32, 10]) == count_by_torch([64, 32, 10])
     assert "not the biases" in q.q5.feedback(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:], strict=True)))[1]
     assert "any number of layers" in q.q5.feedback(lambda s: s[0] * s[1] + s[1] + s[1] * s[2] + s[2])[1]
 
@@ -682,7 +801,15 @@ def test_sgd_checkers():
     assert "the last, smaller batch" in q.q1.feedback(15)[1] and "round up" in q.q1.feedback(13)[1]
     assert "whole epochs" in q.q1.feedback(13.6)[1] and "100 examples" in q.q1.feedback(1.5)[1]
     assert not q.q1.feedback(11)[0]
-    spread_25 = q.measured_spread(25)
+    # q2's spreads from sampling theory instead of drawing batches: the mean of B of the N examples' gradients
+    # dL/da = −2·x·y (at a = b = 0), drawn without replacement, has spread σ/√B · √((N − B)/(N − 1))
+    x, y = q._big_line()
+    gradients = -2 * x * y
+    for size in (25, 400):
+        theory = gradients.std() / np.sqrt(size) * np.sqrt((len(x) - size) / (len(x) - 1))
+        assert abs(q.measured_spread(size) / theory - 1) < 0.1  # 1,000 batches measure a spread to a few %
+    assert q.q2.feedback(theory)[0]
+    spread_25 = q.measured_spread(25)  # the notebook's measured number, which the learner divides
     assert q.q2.feedback(spread_25 / 4)[0] and q.q2.feedback(q.measured_spread(400))[0]
     assert "not 1/B" in q.q2.feedback(spread_25 / 16)[1] and "bigger batch" in q.q2.feedback(spread_25)[1]
     assert "too large" in q.q2.feedback(spread_25 / 2)[1] and "still `...`" in q.q2.feedback(...)[1]
@@ -724,21 +851,54 @@ def test_sgd_batches_accepts_any_correct_shuffle(offset):
         assert nb06.q4.feedback(function)[0], nb06.q4.feedback(function)[1]
 
 
+def split_by_hand(n: int, seed: int) -> tuple[list[int], list[int], list[int]]:
+    """A right answer to 07's q1 by another route than its solution: Python's own shuffle, cut at 3/5 and 4/5 of
+    n in integer arithmetic (60, 20, 20 of 100; 30, 10, 10 of 50)."""
+    order = random.Random(seed).sample(range(n), n)
+    return order[: 3 * n // 5], order[3 * n // 5 : 4 * n // 5], order[4 * n // 5 :]
+
+
+def through_every_point(xs: np.ndarray, ys: np.ndarray):
+    """The polynomial of degree len(xs) − 1 through every point, in Lagrange's barycentric form: no least
+    squares, no Polynomial.fit (the checker's route)."""
+    weights = np.array([1 / np.prod(xi - np.delete(xs, i)) for i, xi in enumerate(xs)])
+
+    def at(t: np.ndarray) -> np.ndarray:
+        gaps = np.subtract.outer(t, xs)
+        return (weights * ys / gaps).sum(axis=1) / (weights / gaps).sum(axis=1)
+
+    return at
+
+
+def shrink_by_torch(w: np.ndarray, lr: float, decay: float, steps: int) -> np.ndarray:
+    """A right answer to 07's q4 with no formula: torch's SGD with weight_decay, on a loss that ignores w."""
+    weight = torch.tensor(w, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=lr, weight_decay=decay)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (0 * weight).sum().backward()  # a zero gradient: only the decay moves the weight
+        optimizer.step()
+    return weight.detach().numpy()
+
+
 def test_overfitting_checkers():
     q = nb07
-    def cut(order, n):
-        return np.split(order, [int(0.6 * n), int(0.8 * n)])
-
-    assert q.q1.feedback(lambda n, seed: cut(np.random.default_rng(seed).permutation(n), n))[0]
-    assert "original order" in q.q1.feedback(lambda n, seed: cut(np.arange(n), n))[1]
+    assert q.q1.feedback(split_by_hand)[0]
+    assert "original order" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [3 * n // 5, 4 * n // 5]))[1]
     assert "60, 20 and 20" in q.q1.feedback(lambda n, seed: np.split(np.arange(n), [50, 80]))[1]
     fixed_cut = q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))
     assert "30, 10 and 10" in fixed_cut[1]
-    assert "use `seed`" in q.q1.feedback(lambda n, seed: cut(np.random.default_rng(0).permutation(n), n))[1]
-    true = q.interpolation_val_error()
-    assert 1000 < true < 5000  # degree 11 through 12 points, judged on the 50 validation points
-    assert min(q.interpolation_val_error(draw) for draw in range(20)) > 100  # so (d) is right on every draw
-    assert q.q2.feedback("d")[0] and q.q2.feedback(" (D) ")[0] and str(round(true)) in q.q2.feedback("d")[1]
+    assert "use `seed`" in q.q1.feedback(lambda n, seed: split_by_hand(n, 0))[1]
+    errors = []  # q2: degree 11 through the pool's first 12 points, judged on the 50 validation points, 20 draws
+    for draw in range(20):
+        x, y = wavy(n=q.N_POINTS, noise=q.NOISE, seed=draw)
+        curve = through_every_point(x[:12], y[:12])
+        errors.append(np.mean((curve(x[q.VALIDATION]) - y[q.VALIDATION]) ** 2))
+        assert np.isclose(q.interpolation_val_error(draw), errors[-1], rtol=1e-6)
+    assert min(errors) > 100 and 1000 < errors[0] < 5000  # so (d), far above the floor, is right on every draw
+    message = q.q2.feedback("d")[1]
+    assert q.q2.feedback("d")[0] and q.q2.feedback(" (D) ")[0] and f"on our data it is {errors[0]:.0f}," in message
+    assert f"ranges from {min(errors):.0f} to {max(errors):.1e}" in message
     for wrong in "abc":  # the noise floor, ten times it, a hundred times it: all far too low
         correct, message = q.q2.feedback(wrong)
         assert not correct and f"({wrong}) is not it" in message
@@ -749,33 +909,67 @@ def test_overfitting_checkers():
         correct, message = q.q3.feedback(wrong)
         assert not correct and f"({wrong}) is not it" in message
     assert "one of the letters" in q.q3.feedback("e")[1] and "one of the letters" in q.q3.feedback(3)[1]
-    assert q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d) ** k)[0]
+    assert q.q4.feedback(shrink_by_torch)[0]
     assert "does not add up" in q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d * k))[1]
     assert "scaled by the learning rate" in q.q4.feedback(lambda w, lr, d, k: w * (1 - d) ** k)[1]
     assert "weights grow" in q.q4.feedback(lambda w, lr, d, k: w * (1 + lr * d) ** k)[1]
-    assert not q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d))[0]  # one step only
-    assert "one step short" in q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d) ** (k - 1))[1]
-    assert "one step too many" in q.q4.feedback(lambda w, lr, d, k: w * (1 - lr * d) ** (k + 1))[1]
+    assert not q.q4.feedback(lambda w, lr, d, k: shrink_by_torch(w, lr, d, min(k, 1)))[0]  # one step only
+    assert "one step short" in q.q4.feedback(lambda w, lr, d, k: shrink_by_torch(w, lr, d, k - 1))[1]
+    assert "one step too many" in q.q4.feedback(lambda w, lr, d, k: shrink_by_torch(w, lr, d, k + 1))[1]
     assert "shape" in q.q4.feedback(lambda w, lr, d, k: w[:2])[1]
     assert "raised" in q.q4.feedback(lambda w, lr: w)[1]
-    want = 50 * (q.test_standard_error() / 0.005) ** 2
-    assert q.q5.feedback(want)[0] and q.q5.feedback(round(want, -1))[0]
-    assert "1/√n" in q.q5.feedback(50 * q.test_standard_error() / 0.005)[1]  # forgot the square
+    # q5: the degree-3 line's test error by least squares on its own powers of x (not Polynomial.fit), then the
+    # smallest test set whose standard error, shrinking like 1/√n from the 50 points' one, is 0.005, by counting
+    powers = np.vander(q.X[q.TRAIN], 4)
+    coefficients = np.linalg.lstsq(powers, q.Y[q.TRAIN], rcond=None)[0]
+    squared = (np.vander(q.X[q.TEST], 4) @ coefficients - q.Y[q.TEST]) ** 2
+    error = squared.std(ddof=1) / np.sqrt(len(squared))
+    assert np.isclose(q.test_standard_error(), error, rtol=1e-6)
+    needed = next(n for n in itertools.count(len(squared)) if error * np.sqrt(len(squared) / n) <= 0.005)
+    assert 300 < needed < 360  # about 330: (0.0128 / 0.005)² ≈ 6.6 times the 50 points
+    assert q.q5.feedback(needed)[0] and q.q5.feedback(round(needed, -1))[0]
+    assert "1/√n" in q.q5.feedback(50 * error / 0.005)[1]  # forgot the square: 2.6 times the points, not 6.6
     assert "fewer points" in q.q5.feedback(20)[1] and not q.q5.feedback(5000)[0]
-    assert not q.q5.feedback(250)[0] and not q.q5.feedback(440)[0]  # 50 × (0.013 / 0.005)² is about 330
+    assert not q.q5.feedback(0.75 * needed)[0] and not q.q5.feedback(1.35 * needed)[0]
+
+
+def top_mistakes(matrices) -> list[tuple[int, int]]:
+    """Every (true, predicted) pair off the diagonal with the largest count summed over the matrices, found by
+    visiting each pair and adding its counts one matrix at a time (no argmax, no masking of the diagonal)."""
+    size = len(matrices[0])
+    totals = {(i, j): sum(int(m[i][j]) for m in matrices) for i in range(size) for j in range(size) if i != j}
+    return [pair for pair, count in totals.items() if count == max(totals.values())]
+
+
+def score_spread_by_enumeration(p: float, n: int) -> tuple[float, float]:
+    """The standard deviation of one score (the fraction right of n independent images, each right with
+    probability p) and of the gap between two such scores, from their exact distributions: every count's
+    binomial probability, and the gap's distribution as the convolution of the two (no variance formula)."""
+    counts = np.arange(n + 1)
+    pmf = np.array([math.comb(n, k) * p**k * (1 - p) ** (n - k) for k in counts])
+    one = np.sqrt(pmf @ (counts / n - pmf @ counts / n) ** 2)
+    gap_pmf = np.convolve(pmf, pmf[::-1])  # the count differences −n … n
+    gaps = np.arange(-n, n + 1) / n
+    return float(one), float(np.sqrt(gap_pmf @ (gaps - gap_pmf @ gaps) ** 2))
+
+
+def test_summed_confusion_cases_have_one_top_mistake():  # so every right method gives the checker's answer
+    for matrices, want in nb08._summed_cases():
+        assert top_mistakes(matrices) == [want]
 
 
 def test_digits_checkers():
     q = nb08
 
     def good(m):
-        return np.unravel_index(np.argmax(m - np.diag(np.diag(m))), m.shape)
+        (pair,) = top_mistakes([m])
+        return pair
 
-    one = np.sqrt(0.98 * 0.02 / 400)  # the standard error of one score
-    assert q.q1.feedback(np.sqrt(2) * one)[0] and q.q1.feedback(0.01)[0] and not q.q1.feedback(0.05)[0]
+    one, gap = score_spread_by_enumeration(0.98, 400)
+    assert q.q1.feedback(gap)[0] and q.q1.feedback(0.01)[0] and not q.q1.feedback(0.05)[0]
     assert "wobble of one score" in q.q1.feedback(one)[1]
     assert "variances add" in q.q1.feedback(2 * one)[1]
-    assert "square root" in q.q1.feedback(2 * 0.98 * 0.02 / 400)[1]
+    assert "square root" in q.q1.feedback(gap**2)[1]
     assert "percent" in q.q1.feedback(1.0 * 1.4)[1] and "positive" in q.q1.feedback(-0.01)[1]
     assert q.q2.feedback("b")[0] and q.q2.feedback(" B ")[0]
     assert "random sample" in q.q2.feedback("a")[1] and "same 360 images" in q.q2.feedback("c")[1]
@@ -793,11 +987,10 @@ def test_digits_checkers():
     assert "independent coins" in q.q4.feedback("b")[1] and "independent images" in q.q4.feedback("d")[1]
 
     def summed(ms):
-        return good(np.sum(ms, axis=0))
+        return top_mistakes(ms)[0]
 
-    def symmetrised(ms):
-        total = np.sum(ms, axis=0)
-        return good(total + total.T)
+    def symmetrised(ms):  # each mistake counted together with its reverse: the matrices and their transposes
+        return top_mistakes(ms + [m.T for m in ms])[0]
 
     assert q.q5.feedback(summed)[0]
     assert "wrong way round" in q.q5.feedback(lambda ms: summed(ms)[::-1])[1]
@@ -808,7 +1001,7 @@ def test_digits_checkers():
     assert "could not judge" not in q.q5.feedback(lambda ms: np.where(ms[0] == ms[0].max()))[1]
 
     def in_most_matrices(ms):  # counts the matrices a pair appears in, not how often
-        return good(np.sum([m > 0 for m in ms], axis=0))
+        return top_mistakes([m > 0 for m in ms])[0]
 
     def worst_row_then_largest(ms):  # the most-misread true digit, then its largest mistake
         total = np.sum(ms, axis=0) - np.diag(np.diag(np.sum(ms, axis=0)))
@@ -824,7 +1017,8 @@ def test_digits_checkers():
         total = np.zeros((10, 10), dtype=int)
         for m in ms:
             total += m
-        return good(total)
+        np.fill_diagonal(total, 0)
+        return np.unravel_index(np.argmax(total), total.shape)
 
     assert "count the matrices" in q.q5.feedback(in_most_matrices)[1]
     assert "most-misread" in q.q5.feedback(worst_row_then_largest)[1]
@@ -834,7 +1028,7 @@ def test_digits_checkers():
     def in_place(ms):  # wipes the diagonals of the matrices it is given: the checker must pass copies
         for m in ms:
             np.fill_diagonal(m, 0)
-        return good(np.sum(ms, axis=0))
+        return summed(ms)
 
     changed = q.q5.feedback(in_place)
     assert not changed[0] and "changed the matrices it was given" in changed[1]
