@@ -3,18 +3,24 @@
 `descend` runs plain gradient descent on any loss with a known gradient and stops, saying so, when the
 run diverges, so a figure never has to draw an overflow or a NaN. `line_loss` and `line_gradient`
 are the noisy line's mean squared error and its hand-derived gradient (tested against torch autograd).
+`remembered` keeps a notebook's repeated experiments by their arguments, so running a cell again is instant.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import inspect
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from types import FunctionType
+from typing import Any, TypeVar
 
 import numpy as np
 
 from helpers.validate import finite_array, positive_number
 
 Schedule = Callable[[int], float]
+Compute = TypeVar("Compute", bound=Callable[..., Any])
 
 
 def _rate(lr: float) -> float:
@@ -127,3 +133,51 @@ def cyclical(low: float, high: float, period: int = 20) -> Schedule:
         raise ValueError(f"period must be at least 2 steps, got {period}")
     half = period / 2
     return lambda step: low + (high - low) * (1 - abs((step % period) - half) / half)
+
+
+def remembered(compute: Compute) -> Compute:
+    """`compute`, keeping each result by its exact arguments: asked again with the same ones, it gives back the
+    kept result instead of computing it again; any changed argument computes afresh.
+
+    For a notebook's repeated experiments (many seeds, rates or draws): a cell run again prints the same at once.
+    Arguments are compared by value: NumPy arrays and torch tensors by dtype, shape and bytes, numbers by type and
+    bytes, a function by its code, the values it closes over and its defaults (not by the globals it reads); any
+    other object by itself (a model changed in place is the same argument). `f(1)` and `f(x=1)` are the same call.
+    Results are shared, not copied, and kept as long as the returned function: defining it again keeps nothing.
+    """
+    signature = inspect.signature(compute)
+    kept: dict[Hashable, Any] = {}
+
+    @functools.wraps(compute)
+    def compute_once(*args: Any, **kwargs: Any) -> Any:
+        call = signature.bind(*args, **kwargs)
+        call.apply_defaults()
+        key = tuple((name, _by_value(value)) for name, value in call.arguments.items())
+        if key not in kept:
+            kept[key] = compute(*args, **kwargs)
+        return kept[key]
+
+    return compute_once  # type: ignore[return-value]
+
+
+def _by_value(value: Any) -> Hashable:
+    """A hashable stand-in for `value` that equals another's exactly when the two values are the same."""
+    if isinstance(value, (bool, int, float, complex, np.generic)):
+        number = np.asarray(value)  # 1, 1.0 and True differ; so do 0.0 and -0.0; nan equals nan
+        value = value if number.dtype.hasobject else number  # an int too large for int64 stays itself
+    if callable(getattr(value, "detach", None)) and callable(getattr(value, "numpy", None)):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, np.ndarray):
+        if value.dtype.hasobject:
+            return ("object array", value.shape, _by_value(value.tolist()))
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *map(_by_value, value))
+    if isinstance(value, dict):
+        return ("dict", *((_by_value(k), _by_value(v)) for k, v in value.items()))
+    if isinstance(value, FunctionType):
+        cells = tuple(_by_value(cell.cell_contents) for cell in value.__closure__ or ())
+        return ("function", value.__code__, cells, _by_value(value.__defaults__), _by_value(value.__kwdefaults__))
+    if isinstance(value, Hashable):
+        return (type(value), value)
+    raise TypeError(f"remembered: cannot compare an argument of type {type(value).__name__} by value")

@@ -98,3 +98,92 @@ def test_the_brief_quadratic_training_numbers():
     assert epochs_to_reach(0.01) == 25
     assert epochs_to_reach(1e-12) is None
 
+
+
+def counted(record):
+    """A function that records each call it really computes, returning a new object every time."""
+
+    def compute(values, lr=0.1, *, schedule=None):
+        record.append((values, lr, schedule))
+        return {"result": object()}
+
+    return compute
+
+
+def test_remembered_gives_the_kept_result_for_the_same_arguments_and_computes_again_for_new_ones():
+    record = []
+    compute = training.remembered(counted(record))
+    first = compute(np.array([1.0, 2.0]))
+    assert compute(np.array([1.0, 2.0])) is first and compute(values=np.array([1.0, 2.0]), lr=0.1) is first
+    assert len(record) == 1
+    changed = [compute(np.array([1.0, 2.5])), compute(np.array([1.0, 2.0]), lr=0.2), compute(np.array([1, 2])),
+               compute(np.array([[1.0, 2.0]])), compute((1.0, 2.0)), compute([1.0, 2.0]),
+               compute(np.zeros(2)), compute(np.zeros(2, dtype=np.int64))]  # the last two: the same bytes
+    assert len(record) == 1 + len(changed) and all(result is not first for result in changed)
+    assert len({id(result) for result in changed}) == len(changed)
+
+
+def test_remembered_compares_numbers_by_type_and_value():
+    record = []
+    compute = training.remembered(counted(record))
+    for value in (1, 1.0, True, 0.0, -0.0, np.float32(1.0), 2**70):
+        compute(value)
+    assert len(record) == 7
+    nan = compute(float("nan"))
+    assert compute(float("nan")) is nan and len(record) == 8
+
+
+def test_remembered_sees_a_changed_array_as_a_new_argument():
+    record = []
+    compute = training.remembered(counted(record))
+    values = np.zeros(3)
+    first = compute(values)
+    values[1] = 5.0  # the same array object, changed in place after the first call
+    assert compute(values) is not first and len(record) == 2
+
+
+def test_remembered_compares_tensors_by_value():
+    record = []
+    compute = training.remembered(counted(record))
+    weights = torch.zeros(3)
+    first = compute(weights)
+    assert compute(torch.zeros(3)) is first and compute(torch.zeros(3, requires_grad=True)) is first
+    weights[0] = 1.0
+    assert compute(weights) is not first and compute(torch.zeros(3, dtype=torch.float64)) is not first
+    assert len(record) == 3
+
+
+def test_remembered_compares_functions_by_what_they_compute():
+    record = []
+    compute = training.remembered(counted(record))
+    first = compute(0, schedule=training.step_decay(0.5))
+    assert compute(0, schedule=training.step_decay(0.5)) is first  # a new function object, the same schedule
+    assert compute(0, schedule=training.step_decay(0.6)) is not first
+    assert compute(0, schedule=training.step_decay(0.5, every=10)) is not first
+    assert compute(0, schedule=training.cyclical(0.1, 0.5)) is not first
+    assert len(record) == 4
+
+
+def test_remembered_keeps_results_per_definition_and_answers_unusable_arguments_with_a_sentence():
+    record = []
+    first = training.remembered(counted(record))(1.0)
+    assert training.remembered(counted(record))(1.0) is not first and len(record) == 2
+    with pytest.raises(TypeError, match="cannot compare an argument of type set"):
+        training.remembered(counted(record))({1, 2})
+
+
+def test_remembered_training_run_prints_the_same_as_a_fresh_run():
+    descend = training.remembered(training.descend)
+
+    def loss(p):
+        return training.line_loss(p, X, Y)
+
+    def gradient(p):
+        return training.line_gradient(p, X, Y)
+
+    kept = descend(loss, gradient, np.zeros(2), 0.5, 50)
+    again = descend(loss, gradient, np.zeros(2), 0.5, 50)
+    fresh = training.descend(loss, gradient, np.zeros(2), 0.5, 50)
+    assert again is kept
+    np.testing.assert_array_equal(kept.path, fresh.path)
+    assert descend(loss, gradient, np.zeros(2), 0.4, 50).final_loss != kept.final_loss
