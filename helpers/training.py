@@ -141,23 +141,35 @@ def remembered(compute: Compute) -> Compute:
 
     For a notebook's repeated experiments (many seeds, rates or draws): a cell run again prints the same at once.
     Arguments are compared by value: NumPy arrays and torch tensors by dtype, shape and bytes, numbers by type and
-    bytes, a function by its code, the values it closes over and its defaults (not by the globals it reads); any
-    other object by itself (a model changed in place is the same argument). `f(1)` and `f(x=1)` are the same call.
+    bytes, a function by its code, the values it closes over and its defaults; any other object by itself (a model
+    changed in place is the same argument). `f(1)` and `f(x=1)` are the same call. The notebook's variables that
+    `compute` itself reads (its globals: the data, a loss function) count too, so a learner who changes the data
+    and runs the experiment again gets a new result, not a stale one.
     Results are shared, not copied, and kept as long as the returned function: defining it again keeps nothing.
     """
     signature = inspect.signature(compute)
     kept: dict[Hashable, Any] = {}
+    read = [name for name in compute.__code__.co_names if name in compute.__globals__]
 
     @functools.wraps(compute)
     def compute_once(*args: Any, **kwargs: Any) -> Any:
         call = signature.bind(*args, **kwargs)
         call.apply_defaults()
         key = tuple((name, _by_value(value)) for name, value in call.arguments.items())
+        key += tuple((name, _global_by_value(compute.__globals__.get(name))) for name in read)
         if key not in kept:
             kept[key] = compute(*args, **kwargs)
         return kept[key]
 
     return compute_once  # type: ignore[return-value]
+
+
+def _global_by_value(value: Any) -> Hashable:
+    """A global read by the remembered function, by value where it can be (data), else by identity (a module)."""
+    try:
+        return _by_value(value)
+    except TypeError:
+        return ("object", id(value))
 
 
 def _by_value(value: Any) -> Hashable:

@@ -187,3 +187,15 @@ def test_remembered_training_run_prints_the_same_as_a_fresh_run():
     assert again is kept
     np.testing.assert_array_equal(kept.path, fresh.path)
     assert descend(loss, gradient, np.zeros(2), 0.4, 50).final_loss != kept.final_loss
+
+
+def test_remembered_sees_a_changed_global_the_experiment_reads():
+    """A learner changes the data in one cell and runs the remembered experiment again: a new result."""
+    namespace = {"np": np, "data": np.arange(3.0)}
+    exec("def total(scale):\n    return scale * np.sum(data)", namespace)  # a notebook cell's function
+    total = training.remembered(namespace["total"])
+    assert total(2) == 6.0
+    namespace["data"] = np.arange(4.0)
+    assert total(2) == 12.0
+    namespace["data"] = np.arange(3.0)
+    assert total(2) == 6.0
