@@ -858,6 +858,24 @@ def split_by_hand(n: int, seed: int) -> tuple[list[int], list[int], list[int]]:
     return order[: 3 * n // 5], order[3 * n // 5 : 4 * n // 5], order[4 * n // 5 :]
 
 
+def shuffled_in_blocks(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A wrong answer to 07's q1: the first 60% of the indices train, the next 20% validate, the last 20% test,
+    each shuffled only inside its own block."""
+    rng = np.random.default_rng(seed)
+    return tuple(rng.permutation(block) for block in np.split(np.arange(n), [3 * n // 5, 4 * n // 5]))
+
+
+def split_with_numpy(n: int, seed: int) -> list[np.ndarray]:
+    """A right answer to 07's q1 with np.split of a seeded permutation."""
+    return np.split(np.random.default_rng(seed).permutation(n), [3 * n // 5, 4 * n // 5])
+
+
+def split_with_torch(n: int, seed: int) -> tuple[torch.Tensor, ...]:
+    """A right answer to 07's q1 with torch.randperm and a seeded generator, cut by torch.split."""
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return torch.split(order, [3 * n // 5, n // 5, n - 4 * n // 5])
+
+
 def through_every_point(xs: np.ndarray, ys: np.ndarray):
     """The polynomial of degree len(xs) − 1 through every point, in Lagrange's barycentric form: no least
     squares, no Polynomial.fit (the checker's route)."""
@@ -889,6 +907,16 @@ def test_overfitting_checkers():
     fixed_cut = q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))
     assert "30, 10 and 10" in fixed_cut[1]
     assert "use `seed`" in q.q1.feedback(lambda n, seed: split_by_hand(n, 0))[1]
+
+    def seed_ignored(n, seed):  # a new split on every call, so nobody can repeat the experiment
+        return np.split(np.random.permutation(n), [3 * n // 5, 4 * n // 5])  # noqa: NPY002 (the mistake under test)
+
+    unseeded = q.q1.feedback(seed_ignored)
+    assert not unseeded[0] and "called again with the same seed" in unseeded[1]
+    block_shuffled = q.q1.feedback(shuffled_in_blocks)
+    assert not block_shuffled[0] and "only ever holds the first 60%" in block_shuffled[1]
+    for right in (split_with_numpy, split_with_torch, split_by_hand):  # arrays, tensors, lists
+        assert q.q1.feedback(right)[0], q.q1.feedback(right)[1]
     errors = []  # q2: degree 11 through the pool's first 12 points, judged on the 50 validation points, 20 draws
     for draw in range(20):
         x, y = wavy(n=q.N_POINTS, noise=q.NOISE, seed=draw)

@@ -25,14 +25,20 @@ def interpolation_val_error(draw: int = 0) -> float:
     return float(np.mean((fit(x[VALIDATION]) - y[VALIDATION]) ** 2))
 
 
+def _split_parts(function: Any, n: int, seed: int) -> list[np.ndarray]:
+    """Call the learner's split once and return its three parts as flat integer arrays."""
+    result = call(function, n, seed, what=f"split({n}, seed={seed})")
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise NotYet("split should return three index arrays: (train, validation, test).")
+    names = ("train", "validation", "test")
+    return [as_array(part, name).astype(int).ravel() for part, name in zip(result, names, strict=True)]
+
+
 def _check_split(function: Any) -> str:
     seen: list[list[int]] = []
+    train_only_in_first_block = True  # every train part inside 0 … 0.6 n − 1: each block shuffled on its own
     for n, seed in ((100, 0), (50, 3), (100, 1)):
-        result = call(function, n, seed, what=f"split({n}, seed={seed})")
-        if not isinstance(result, (tuple, list)) or len(result) != 3:
-            raise NotYet("split should return three index arrays: (train, validation, test).")
-        names = ("train", "validation", "test")
-        parts = [as_array(part, name).astype(int).ravel() for part, name in zip(result, names, strict=True)]
+        parts = _split_parts(function, n, seed)
         sizes, want = tuple(len(part) for part in parts), (int(0.6 * n), int(0.2 * n), n - int(0.8 * n))
         if sizes != want:
             raise NotYet(f"split({n}, ...) should give parts of {want[0]}, {want[1]} and {want[2]}, not "
@@ -42,7 +48,17 @@ def _check_split(function: Any) -> str:
             raise NotYet("every example should land in exactly one part: the parts must not overlap or miss any.")
         if list(together) == list(range(n)):
             raise NotYet("the split keeps the original order; shuffle first, in case the data are sorted.")
+        again = np.concatenate(_split_parts(function, n, seed))
+        if list(again) != list(together):
+            raise NotYet(f"split({n}, seed={seed}) gave a different split when called again with the same seed, so "
+                         "nobody can repeat your experiment. Shuffle with a generator made from `seed` inside "
+                         "split, such as np.random.default_rng(seed), not with an unseeded np.random.permutation(n).")
+        train_only_in_first_block &= bool(parts[0].max() < int(0.6 * n))
         seen.append(list(together))
+    if train_only_in_first_block:
+        raise NotYet("the training part only ever holds the first 60% of the indices (0 … 59 of 100): each part is "
+                     "shuffled only inside its own block, so if the data are sorted the training set still sees "
+                     "only one end of them. Shuffle all n indices first, then cut the shuffled order in three.")
     if seen[0] == seen[2]:
         raise NotYet("split(100, seed=0) and split(100, seed=1) give the same order: use `seed` for the shuffle.")
     return "Shuffled (differently for each seed), then cut 60 / 20 / 20, with no example in two parts."
