@@ -188,12 +188,8 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def text_sha256(path: Path) -> str:
-    """The sha256 of a text file with CRLF line endings read as LF, so a Windows checkout of it still matches."""
-    return _text_digest(path.read_bytes())
-
-
 def _text_digest(raw: bytes) -> str:
+    """The sha256 of a text file's bytes with CRLF line endings read as LF, so a Windows checkout still matches."""
     return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
