@@ -376,6 +376,23 @@ def test_loss_curve_grows_in_place_and_leaves_the_final_picture():
     assert curve.label.value == "epoch 3 of 3"
 
 
+def test_loss_curve_skips_redraws_faster_than_the_eye_and_still_ends_on_the_whole_curve(monkeypatch):
+    from helpers.networks import History
+
+    drawn = []
+    curve = LossCurve(epochs=50)
+    draw = curve.fig.canvas.draw
+    monkeypatch.setattr(curve.fig.canvas, "draw", lambda: (drawn.append(len(curve.train_line.get_xdata())), draw()))
+    history = History()
+    with curve:
+        for epoch in range(1, 31):  # an interrupted run: 30 of 50 epochs, far faster than REDRAW_SECONDS each
+            history.train_loss.append(1.0 / epoch)
+            curve.record(epoch, history)
+    assert drawn[0] == 1 and len(drawn) < 5, drawn
+    assert drawn[-1] == 30  # the exit drew the epochs recorded since the last redraw
+    assert curve.label.value == "epoch 30 of 50"
+
+
 def test_share_and_presets_put_everyone_on_the_same_setting(vending_explorer):
     live = vending_explorer()
     live.set(w=0.12, b=9.0)

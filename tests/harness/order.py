@@ -11,14 +11,16 @@ from nbval.plugin import IPyNbCell
 
 
 def shuffled_notebooks(items: list[pytest.Item], seed: int) -> list[pytest.Item]:
-    """The items with the other tests first, then each notebook's cells together and in order, the notebooks in
-    the order a `seed`ed shuffle of their sorted paths gives."""
+    """Each notebook's cells together and in order, the notebooks in the order a `seed`ed shuffle of their sorted
+    paths gives, then the other tests. The notebooks are the big pieces of work: handed out first, they leave
+    the many small test files to fill in whichever worker finishes early, instead of one worker idling while
+    the other runs the last notebook."""
     groups: dict = {}
     for item in items:
         groups.setdefault(item.parent if isinstance(item, IPyNbCell) else None, []).append(item)
     notebooks = sorted((key for key in groups if key is not None), key=lambda parent: str(parent.path))
     random.Random(seed).shuffle(notebooks)
-    return groups.get(None, []) + [item for parent in notebooks for item in groups[parent]]
+    return [item for parent in notebooks for item in groups[parent]] + groups.get(None, [])
 
 
 def pytest_configure(config: pytest.Config) -> None:
