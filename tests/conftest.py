@@ -1,5 +1,7 @@
 """The test harness's plugins (tests/harness/, one job each) and the fixtures tests share.
 
+(`fast_start`, which must load before nbval, is named in pyproject's addopts instead.)
+
 - `offline`: no network connection leaves this machine, in the test process and in every notebook kernel;
 - `order`: the notebooks run in a shuffled order (COURSE_ORDER_SEED=N repeats one);
 - `rerun`: every notebook code cell runs twice, both runs compared with the committed output;

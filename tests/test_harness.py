@@ -7,6 +7,7 @@ import sys
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from helpers import plots
 from helpers.live import LiveFigure, slider
@@ -95,3 +96,14 @@ def test_xdist_hands_out_the_notebooks_in_the_shuffled_order():
     config = SimpleNamespace(option=SimpleNamespace(loadscopereorder=True))  # xdist's default: biggest file first
     order.pytest_configure(config)
     assert config.option.loadscopereorder is False
+
+
+def test_the_fast_start_plugin_runs_before_nbformat_and_notebooks_still_validate():
+    import nbformat
+
+    assert "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None  # loaded too late: a module
+    notebook = nbformat.read(ROOT / "notebooks" / "01_the_neuron.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    notebook.cells[0]["cell_type"] = "not a cell type"
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(notebook)

@@ -110,6 +110,8 @@ def test_every_control_has_the_course_look():
 # the notebook (these spellings) could drift from the checker without any test noticing.
 SHARED = {
     "03": {"QUADRATIC_START": ["15.0, -2.0, 10.0"], "QUADRATIC_LR": ["lr=0.1):"]},
+    "05": {"RING_SIZE": ["n=400"], "RING_NOISE": ["noise=0.1,", "noise=0.1)"], "XOR_SIZE": ["n=200"],
+           "XOR_NOISE": ["noise=0.25"]},
     "07": {"NOISE": ["noise=0.2"], "TRAIN": ["[:15]", "[:15,"], "VALIDATION": ["[200:250"], "TEST": ["[250:]"]},
 }
 
