@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from helpers.authoring import notebooks
+from tests import colab_kernel
 from tests.paths import ROOT
 
 AFTER_THE_RELEASE = "UNRELEASED.md"  # the file only the commit after the tag has
@@ -37,16 +38,6 @@ def make_course_source(destination: Path, parts: tuple[str, ...] = ("helpers", "
     return destination
 
 
-COLAB_STARTUP = """
-import sys
-sys.path.insert(0, {fake!r})
-import google.colab  # Colab imports it before any cell runs
-# The course is not installed on Colab: hide this machine's editable install of it.
-sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
-sys.path[:] = [p for p in sys.path if not p.startswith({root!r})]
-"""
-
-
 def colab_stand_in(folder: Path, source: Path) -> dict[str, str]:
     """Make Colab's kernel setting in `folder`; return the environment variables that give it to a new kernel.
 
@@ -63,5 +54,6 @@ def colab_stand_in(folder: Path, source: Path) -> dict[str, str]:
     if inherited.is_dir():
         shutil.copytree(inherited, startup)
     startup.mkdir(parents=True, exist_ok=True)
-    (startup / "50-colab.py").write_text(COLAB_STARTUP.format(fake=str(fake), root=str(ROOT)))
+    script = colab_kernel.STARTUP.format(path=colab_kernel.__file__, fake=str(fake), root=str(ROOT))
+    (startup / "50-colab.py").write_text(script, encoding="utf-8")
     return {"IPYTHONDIR": str(folder / "ipython"), "COURSE_SOURCE": f"file://{source}"}
