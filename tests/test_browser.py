@@ -18,22 +18,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from helpers.authoring import notebooks
+from tests.chromium import free_port, launched, skip_reason, start
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
 TOKEN = "course-browser-test"
 EXPLORER = re.compile(r"widgets\.\w+_explorer\(")
 LAPTOP = {"width": 1280, "height": 800}  # a common laptop screen; the issue's squashed figures were seen on it
@@ -46,39 +40,6 @@ PROBE = ("from helpers.live import LiveFigure\n"
          "made = sorted(LiveFigure.instances, key=lambda live: live.created)\n"
          f"print({PROBE_LABEL!r}, [[*live.fig.canvas.get_width_height(), live.smallest_text_px()] for live in made])")
 pytestmark = pytest.mark.browser
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-
-def _skip_reason() -> str | None:
-    if sync_playwright is None:
-        return "the playwright package is not installed: python -m pip install -r tests/requirements.txt"
-    if not CHROMIUM.exists():
-        return "no Chromium at /usr/bin/chromium: apt-get install -y chromium chromium-driver (.ci/run does this)"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_http(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode}: {process.stdout.read()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"server did not answer at {url} within {seconds} s")
-
 
 def _isolated_env(home: Path) -> dict[str, str]:
     """Environment that keeps Jupyter, IPython and matplotlib out of the user's home folder."""
@@ -95,19 +56,9 @@ def _isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-def _start(command: list[str], url: str, env: dict[str, str], cwd: Path) -> subprocess.Popen:
-    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_for_http(url, process)
-    except Exception:
-        process.kill()
-        raise
-    return process
-
-
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    reason = _skip_reason()
+    reason = skip_reason()
     if reason:
         pytest.skip(reason)
     home = tmp_path_factory.mktemp("browser-home")
@@ -123,21 +74,19 @@ def workspace(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(workspace):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
 def lab(workspace):
     home, served, _, env = workspace
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={TOKEN}",
                f"--ServerApp.root_dir={served}", "--ServerApp.allow_root=True", "--LabApp.news_url=None",
                "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, to run JupyterLab's commands
-    process = _start(command, f"http://127.0.0.1:{port}/api/status?token={TOKEN}", env, home)
+    process = start(command, f"http://127.0.0.1:{port}/api/status?token={TOKEN}", env, home)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=20)
@@ -282,10 +231,10 @@ def test_voila_shows_the_first_notebook_without_code_and_its_sliders_move(browse
     home, served, shots, env = workspace
     if shutil.which("voila", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("voila is not installed: python -m pip install -r tests/requirements.txt")
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "voila", str(served / "01_the_neuron.ipynb"), "--no-browser",
                f"--port={port}", "--Voila.ip=127.0.0.1"]
-    process = _start(command, f"http://127.0.0.1:{port}/", env, home)
+    process = start(command, f"http://127.0.0.1:{port}/", env, home)
     page = browser.new_page(viewport=LAPTOP)
     try:
         page.goto(f"http://127.0.0.1:{port}/")

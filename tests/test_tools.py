@@ -1,16 +1,22 @@
-"""The authoring tools: the notebook normaliser and the benchmark's slider sweep."""
+"""The authoring tools (the notebook normaliser, the benchmark's slider sweep), the release, the conventions."""
 
+import datetime
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tomllib
 import types
 import warnings
+from pathlib import Path
 
 import ipywidgets
 import nbformat
 import pytest
+import yaml
 
+from helpers import release
 from helpers.authoring import bench, notebooks
 from tests.course_source import AFTER_THE_RELEASE, make_course_source
 
@@ -40,10 +46,101 @@ def test_every_launch_link_and_the_setup_cell_name_the_release_tag_from_pyprojec
     cells = "".join(nbformat.read(path, as_version=4).cells[0].source for path in notebooks.notebook_paths())
     links = LAUNCH_LINK.findall(readme) + LAUNCH_LINK.findall(cells)
     assert len(links) == 3 + 2 * len(notebooks.notebook_paths())  # README: two badges and the nbgitpuller link
-    pinned = [link for link in links if f"/{notebooks.TAG}" in link or f"branch={notebooks.TAG}&" in link]
+    pinned = [link for link in links if f"/{notebooks.TAG}" in link or f"branch={RELEASE_BRANCH}&" in link]
     assert pinned == links, set(links) - set(pinned)
     assert f"--branch {notebooks.TAG} " in notebooks.SETUP_CELL
     assert notebooks.TAG == "v" + tomllib.loads((notebooks.ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+# nbgitpuller clones a tag once but fails on the next pull (`git diff ..origin/v0.1.0`: no such branch), so the
+# links and the hub's hook pull a branch made at the tag that never moves (CONTRIBUTING.md, "Make a release").
+RELEASE_BRANCH = f"release-{notebooks.TAG}"
+
+
+def read(name: str) -> str:
+    return (notebooks.ROOT / name).read_text(encoding="utf-8")
+
+
+def hub_config() -> dict:
+    """The Zero to JupyterHub config.yaml excerpt in the instructor guide (its one yaml block)."""
+    blocks = re.findall(r"```yaml\n(.*?)```", read("notebooks/instructor-guide.md"), re.S)
+    assert len(blocks) == 1, f"expected one yaml block in the instructor guide, found {len(blocks)}"
+    return yaml.safe_load(blocks[0])
+
+
+def test_the_changelog_citation_and_hub_configuration_name_the_release():
+    newest = re.search(r"^## (\S+)", read("CHANGELOG.md"), re.M).group(1)
+    assert newest == notebooks.TAG
+    assert str(yaml.safe_load(read("CITATION.cff"))["version"]) == release.VERSION
+    singleuser = hub_config()["singleuser"]
+    assert singleuser["image"]["tag"] == notebooks.TAG
+    puller, repository, branch, folder = singleuser["lifecycleHooks"]["postStart"]["exec"]["command"]
+    assert (puller, repository, branch) == ("gitpuller", f"https://github.com/{notebooks.REPOSITORY}", RELEASE_BRANCH)
+    assert singleuser["extraEnv"]["PYTHONPATH"] == f"/home/jovyan/{folder}"  # the helpers of the pulled release
+    opened = singleuser["defaultUrl"].removeprefix(f"/lab/tree/{folder}/")
+    assert (notebooks.ROOT / opened) == notebooks.notebook_paths()[0]
+
+
+def gigabytes(quantity: str) -> float:
+    """A Kubernetes memory quantity as Zero to JupyterHub takes it ("1G", "512M") in gigabytes."""
+    number, unit = re.fullmatch(r"([\d.]+)([MG])", quantity).groups()
+    return float(number) / (1000 if unit == "M" else 1)
+
+
+def test_the_hub_configuration_gives_each_learner_the_memory_and_cpu_the_readme_plans():
+    readme = read("README.md")
+    memory, cpu = map(float, re.search(r"Plan ([\d.]+) GB of memory and ([\d.]+) core per learner", readme).groups())
+    peak = float(re.search(r"kernel holds at most about\s+([\d.]+) GB", readme).group(1))
+    singleuser = hub_config()["singleuser"]
+    assert gigabytes(singleuser["memory"]["guarantee"]) == memory
+    assert gigabytes(singleuser["memory"]["limit"]) >= memory > peak
+    assert float(singleuser["cpu"]["guarantee"]) == cpu <= float(singleuser["cpu"]["limit"])
+
+
+def test_citation_is_cff_1_2_with_the_projects_version_and_licences():
+    citation = yaml.safe_load(read("CITATION.cff"))
+    assert citation["cff-version"] == "1.2.0" and citation["message"] and citation["title"]
+    assert citation["authors"] and all("name" in a or "family-names" in a for a in citation["authors"])
+    assert str(citation["version"]) == release.VERSION
+    datetime.date.fromisoformat(citation["date-released"])
+    assert set(citation["license"]) == {"MIT", "CC-BY-4.0"}  # code, and text, figures and data (README)
+    assert citation["repository-code"] == f"https://github.com/{notebooks.REPOSITORY}"
+
+
+def test_the_forge_workflow_runs_the_ci_script_on_the_binder_python():
+    workflow = yaml.safe_load(read(".github/workflows/ci.yml"))
+    jobs = list(workflow["jobs"].values())
+    runs = [step["run"] for job in jobs for step in job["steps"] if ".ci/run" in step.get("run", "")]
+    assert runs == ["bash .ci/run"]
+    python = read("binder/runtime.txt").strip().removeprefix("python-")
+    assert [job["container"] for job in jobs] == [f"python:{python}-bookworm"]  # Debian, root: .ci/run gets Chromium
+
+
+def hook_files(hook: dict) -> list[Path]:
+    """The course's files a pre-commit hook would be given, by its `files` pattern and `types_or`."""
+    suffixes = {"python": ".py", "jupyter": ".ipynb"}
+    wanted = {suffixes[kind] for kind in hook.get("types_or", suffixes)}
+    candidates = [*notebooks.notebook_paths(), *sorted((notebooks.ROOT / "helpers").rglob("*.py"))]
+    pattern = re.compile(hook.get("files", ""))
+    return [p for p in candidates if p.suffix in wanted and pattern.search(p.relative_to(notebooks.ROOT).as_posix())]
+
+
+def test_the_pre_commit_hooks_are_local_and_their_commands_run_on_the_course():
+    config = yaml.safe_load(read(".pre-commit-config.yaml"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing fetched from the network
+    hooks = config["repos"][0]["hooks"]
+    entries = {hook["entry"] for hook in hooks}
+    assert entries == {"ruff check", "python -m helpers.authoring.notebooks --check"}
+    tools = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    for hook in hooks:
+        assert hook["language"] == "system"
+        program, *arguments = hook["entry"].split()
+        command = [shutil.which(program, path=tools), *arguments, *map(str, hook_files(hook)[:1])]
+        assert command[0] is not None, f"the hook {hook['id']} runs {program}, which is not installed"
+        assert len(command) == len(arguments) + 2, f"the hook {hook['id']} matches none of the course's files"
+        quiet = {**os.environ, "RUFF_NO_CACHE": "true"}  # no .ruff_cache written into the repository
+        run = subprocess.run(command, cwd=notebooks.ROOT, capture_output=True, text=True, timeout=120, env=quiet)
+        assert run.returncode == 0, f"{hook['id']}: {run.stdout[-500:]}{run.stderr[-500:]}"
 
 
 def test_normalise_joins_printed_text_that_arrived_in_pieces():

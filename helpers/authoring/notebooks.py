@@ -21,18 +21,14 @@ import os
 import re
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import nbformat
 
+from helpers.release import REPOSITORY, TAG
+
 ROOT = Path(__file__).resolve().parents[2]  # helpers/authoring/notebooks.py -> the repository
 NOTEBOOK_DIR = ROOT / "notebooks"
-REPOSITORY = "deep-learning-basics/deep-learning-basics"
-# The course's version lives in pyproject.toml only; its git tag is what learners get: the launch badges, the
-# Colab setup cell's fetch and the nbgitpuller link all name it, so a workshop sees one fixed version.
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
-TAG = f"v{VERSION}"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {
