@@ -140,15 +140,14 @@ def check_helpers_data(folder: Path | None = None) -> list[Check]:
 
     `folder` replaces the course's data folder (tests use a damaged copy); by default the loaders find it.
     """
-    from helpers.data import DIGITS_FILE, VENDING_FILE, DataFileError, load_digits, load_vending_machine, restore_hint
+    from helpers.data import DIGITS_FILE, VENDING_FILE, DataFileError, load_digits, load_vending_machine
 
     checks = []
     for name, load in ((VENDING_FILE, load_vending_machine), (DIGITS_FILE, load_digits)):
         try:
             load(None if folder is None else folder / name)
-        except DataFileError as exc:
-            problem = str(exc).removesuffix(" " + restore_hint(name))  # the fix goes on its own line
-            checks.append(Check(f"course data: {name}", False, problem, restore_hint(name)))
+        except DataFileError as exc:  # the fix goes on a line of its own
+            checks.append(Check(f"course data: {name}", False, exc.problem, exc.fix))
         else:
             checks.append(Check(f"course data: {name}", True, "present and unchanged"))
     return checks

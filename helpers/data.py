@@ -1,7 +1,10 @@
-"""Data for the course: seeded generators for synthetic examples and checked loaders for shipped files.
+"""Data for the course: checked loaders for the shipped files, and the seeded generators of `helpers.synthetic`
+(re-exported, so a notebook imports all its data from here).
 
-Every generator takes a seed, so a learner and the tests see the same numbers on every run.
-Run `python -m helpers.data` to write `data/vending_machine.csv` again from its generator.
+Every generator takes a seed, so a learner and the tests see the same numbers on every run. A shipped file
+that is missing, unreadable or changed raises `DataFileError`, naming the file and the one command that
+restores it for the way this copy of the course was installed (`restore_command`).
+Authors: `python -m helpers.data` writes `data/vending_machine.csv` again from its generator.
 """
 
 from __future__ import annotations
@@ -10,12 +13,22 @@ import csv
 import gzip
 import hashlib
 import io
+import json
+import re
+import site
+import sys
+import sysconfig
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
 
 import numpy as np
 
-from helpers.validate import positive_int, positive_number
+from helpers.release import REPOSITORY, TAG
+from helpers.synthetic import noisy_line, quadratic, ring, wave, wavy, xor  # noqa: F401  (re-exported)
+from helpers.validate import positive_int
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INSTALLED_DATA_DIR = PACKAGE_DIR / "course_data"  # where pyproject.toml puts data/ in a wheel
@@ -47,101 +60,84 @@ CHECKSUMS = {
 }
 
 
-def restore_hint(name: str) -> str:
-    """How a learner gets a shipped file back: git in a checkout, a reinstall for an installed copy.
+DISTRIBUTION = "deep-learning-basics"  # the name in pyproject.toml
 
-    Only the vending machine file has a generator (`python -m helpers.data`); the digits come back from git or pip.
+
+def restore_command(name: str) -> str | None:
+    """The one command that puts the shipped file `name` back as it was, whatever happened to it (cut short,
+    changed, deleted, made unreadable), for the way this copy of the course was installed; None if there is none.
+
+    A git clone (a learner's, or the one the Colab set-up cell makes) gets the file from git, by absolute path
+    so the command works from any folder, `notebooks/` included. An installed wheel is installed again from
+    the same source into the same place. A copy without git (a downloaded zip) has no such command.
     """
     if DATA_DIR == INSTALLED_DATA_DIR:
-        return (
-            "Reinstall the course to restore it: `python -m pip install --force-reinstall --no-deps` followed by "
-            "the folder or git address you installed it from."
-        )
-    regenerate = " or write it again with `python -m helpers.data`" if name == VENDING_FILE else ""
-    return f"Restore it with `git checkout -- data/{name}`{regenerate}."
+        return _reinstall_command()
+    root = DATA_DIR.parent
+    if (root / ".git").exists():
+        return f"git -C {_shell_word(root)} checkout -- data/{name}"
+    return None
+
+
+def _shell_word(path: Path | str) -> str:
+    """A path as one word of a command line: bare when it can be (PowerShell runs a bare path but not a quoted
+    one without `&`), in double quotes when it holds a space or another character a shell would split on."""
+    text = str(path)
+    return text if re.fullmatch(r"[\w.:/\\~+@=-]+", text) else f'"{text}"'
+
+
+def _reinstall_command() -> str:
+    """pip, run by this Python, installing the course again from where it came from, over the installed copy.
+
+    The source is what pip recorded at install time (direct_url.json: a wheel file, a folder or a git address),
+    or else the release on the package index. A copy installed with `--target` outside this Python's
+    site-packages is installed again into that folder, not into the Python's own.
+    """
+    install_dir = PACKAGE_DIR.parent
+    records = sorted(install_dir.glob(f"{DISTRIBUTION.replace('-', '_')}-*.dist-info"))
+    distribution = metadata.PathDistribution(records[-1]) if records else None
+    source = f"{DISTRIBUTION}=={distribution.version}" if distribution else DISTRIBUTION
+    recorded = distribution and distribution.read_text("direct_url.json")
+    if recorded:
+        origin = json.loads(recorded)
+        url = origin.get("url", "")
+        if "vcs_info" in origin:
+            vcs = origin["vcs_info"]
+            source = f"{vcs.get('vcs', 'git')}+{url}" + (f"@{vcs['commit_id']}" if "commit_id" in vcs else "")
+        elif url.startswith("file:"):
+            source = url2pathname(unquote(urlparse(url).path))
+        elif url:
+            source = url
+    command = f"{_shell_word(sys.executable)} -m pip install --force-reinstall --no-deps {_shell_word(source)}"
+    own_sites = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+    if install_dir not in own_sites | {Path(site.getusersitepackages()).resolve()}:
+        command += f" --upgrade --target {_shell_word(install_dir)}"
+    return command
+
+
+def restore_hint(name: str) -> str:
+    """The sentence that ends every data error: the command that restores `name` (see `restore_command`), to type
+    in a terminal or in a notebook cell after a "!"; for a copy without git, where to download the file."""
+    command = restore_command(name)
+    if command is None:  # a checkout without git: its pyproject.toml names the release to download from
+        return (f"Download it again from https://github.com/{REPOSITORY}/raw/{TAG}/data/{name} into {DATA_DIR}, or "
+                f"clone the course with git (https://github.com/{REPOSITORY}) so that git can restore it.")
+    return f"Restore it with `{command}` (in a terminal, or in a notebook cell with ! in front)."
 
 
 class DataFileError(ValueError):
-    """A shipped data file is missing or not what the course expects."""
+    """A shipped data file is missing, unreadable or not what the course expects.
 
-
-def noisy_line(
-    n: int = 50, a: float = 3.0, b: float = 8.0, noise: float = 0.3, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Points around the line y = a*x + b, with x uniform on [0, 1] and Gaussian noise.
-
-    The course's first fitting problem: 50 points around y = 3x + 8 (noise sd 0.3).
+    Its message is one sentence naming the file and the problem, then how to restore it; `file`, `problem` and
+    `fix` keep the parts apart for `check_env`, which prints the fix on a line of its own.
     """
-    n = positive_int("n", n)
-    noise = positive_number("noise", noise, allow_zero=True)
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0.0, 1.0, n)
-    y = a * x + b + rng.normal(0.0, noise, n)
-    return x, y
 
+    def __init__(self, file: str, problem: str, fix: str) -> None:
+        super().__init__(f"{file}: {problem}. {fix}")
+        self.file, self.problem, self.fix = file, problem, fix
 
-def quadratic(
-    n: int = 1000,
-    coefficients: tuple[float, float, float] = (10.0, 5.0, 12.0),
-    noise: float = 0.0,
-    seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Inputs x from N(0, 1) and targets y = a*x**2 + b*x + c (plus optional Gaussian noise).
-
-    The one-neuron quadratic of the course: true (a, b, c) = (10, 5, 12), 1000 inputs.
-    """
-    n = positive_int("n", n)
-    noise = positive_number("noise", noise, allow_zero=True)
-    if len(coefficients) != 3:
-        raise ValueError(f"coefficients must be three numbers (a, b, c), got {len(coefficients)}")
-    a, b, c = coefficients
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0.0, 1.0, n)
-    y = a * x**2 + b * x + c + rng.normal(0.0, noise, n)
-    return x, y
-
-
-def ring(n: int = 400, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two classes no straight line can separate: class 0 in a disc, class 1 in a ring around it.
-
-    Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0, half of each.
-    """
-    n = positive_int("n", n)
-    noise = positive_number("noise", noise, allow_zero=True)
-    rng = np.random.default_rng(seed)
-    labels = np.arange(n) % 2
-    radius = np.where(labels == 0, rng.uniform(0.0, 0.5, n), rng.uniform(1.0, 1.5, n))
-    angle = rng.uniform(0.0, 2 * np.pi, n)
-    points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]) + rng.normal(0.0, noise, (n, 2))
-    return points, labels.astype(float)
-
-
-def xor(n: int = 200, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The XOR problem: four clouds at (±1, ±1); class 1 where the two coordinates differ in sign.
-
-    Returns points X of shape (n, 2) and labels y of shape (n,) with values 0.0 and 1.0.
-    """
-    n = positive_int("n", n)
-    noise = positive_number("noise", noise, allow_zero=True)
-    rng = np.random.default_rng(seed)
-    corners = np.array([[1, -1], [-1, 1], [1, 1], [-1, -1]], dtype=float)  # the first two are class 1
-    which = np.arange(n) % 4
-    points = corners[which] + rng.normal(0.0, noise, (n, 2))
-    return points, (which < 2).astype(float)
-
-
-def wave(x: np.ndarray) -> np.ndarray:
-    """The curve behind `wavy`: one period of a sine wave on [0, 1]."""
-    return np.sin(2 * np.pi * np.asarray(x))
-
-
-def wavy(n: int = 300, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Points around one period of a sine wave, x uniform on [0, 1]: the overfitting notebook's data."""
-    n = positive_int("n", n)
-    noise = positive_number("noise", noise, allow_zero=True)
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(0.0, 1.0, n)
-    return x, wave(x) + rng.normal(0.0, noise, n)
+    def __reduce__(self) -> tuple:  # pickled (by a test worker, say) with its three parts, not the joined message
+        return type(self), (self.file, self.problem, self.fix)
 
 
 @dataclass(frozen=True)
@@ -194,13 +190,13 @@ def _text_digest(raw: bytes) -> str:
 
 
 def _fail(path: Path, problem: str) -> DataFileError:
-    return DataFileError(f"{path.name}: {problem}. " + restore_hint(path.name))
+    return DataFileError(path.name, problem, restore_hint(path.name))
 
 
 def _read_shipped(path: Path) -> bytes:
     """The file's bytes, or a `DataFileError` that says what stopped them being read (never a bare OSError)."""
     if not path.is_file():
-        raise _fail(path, f"the file is missing (looked for {path.name} in the course's data folder)")
+        raise _fail(path, f"the file is missing (looked for {path})")
     try:
         return path.read_bytes()
     except OSError as exc:

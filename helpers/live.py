@@ -4,8 +4,8 @@
 PNG rendered by matplotlib's Agg), so it behaves the same in JupyterLab, Colab, Binder and Voila, and
 needs no ipympl. Artists that move are drawn by blitting over a cached background, so a move costs a
 few milliseconds instead of a full redraw. The cell's saved output also carries a PNG of the default
-state, so GitHub, nbviewer and printouts show the figure. `LossCurve` is a figure that grows while a
-model trains; `control` and `slider` give every explorer's controls the same look.
+state, so GitHub, nbviewer and printouts show the figure (`helpers.loss_curve` uses the same pieces for a
+figure that grows while a model trains); `control` and `slider` give every explorer's controls the same look.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import itertools
 import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from numbers import Real
 from typing import Any, ClassVar
 
 import ipywidgets
@@ -24,29 +25,38 @@ import numpy as np
 from matplotlib import text as mpl_text
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 from helpers import plots
-from helpers.validate import positive_int
+from helpers.validate import finite_number
 
 CONTROL_WIDTH = "420px"  # wide enough for a readable slider, narrow enough for a laptop's notebook column
+NUMERIC_OPTIONS = ("value", "min", "max", "step")  # a slider's options that must be finite numbers when given
 
 
 def control(kind: type[ipywidgets.ValueWidget], description: str, width: str = CONTROL_WIDTH,
             **options: Any) -> ipywidgets.ValueWidget:
     """A value widget of `kind` (a slider of any sort) in the course's look: its label at full width, a fixed
-    width, and an update on every move while dragging, so that every explorer's controls look and answer alike."""
+    width, and an update on every move while dragging, so that every explorer's controls look and answer alike.
+
+    A NaN or infinite value, min, max or step is refused with a sentence: ipywidgets would take a NaN as it is.
+    """
+    for key in NUMERIC_OPTIONS:
+        if isinstance(options.get(key), Real):  # a selection slider's value may be a word: ipywidgets checks it
+            finite_number(f"slider {description!r}: {key}", options[key])
     return kind(description=description, continuous_update=True, style={"description_width": "initial"},
                 layout=ipywidgets.Layout(width=width), **options)
 
 
 def slider(description: str, low: float, high: float, value: float, step: float) -> ipywidgets.FloatSlider:
     """A float slider that reports every move while dragging, with a readable label width."""
+    low, high = finite_number(f"slider {description!r}: low", low), finite_number(f"slider {description!r}: high", high)
+    value = finite_number(f"slider {description!r}: value", value)
     if not low < high:
         raise ValueError(f"slider {description!r}: low ({low}) must be below high ({high})")
     if not low <= value <= high:
         raise ValueError(f"slider {description!r}: value {value} is outside [{low}, {high}]")
+    step = finite_number(f"slider {description!r}: step", step)
     if step <= 0:
         raise ValueError(f"slider {description!r}: step must be positive, got {step}")
     decimals = max(0, int(np.ceil(-np.log10(step))))
@@ -92,6 +102,7 @@ class LiveFigure:
         self._holding = False
         self._cache: dict[tuple, tuple[bytes, str, str | None]] = {}
         self.presets: dict[str, dict[str, Any]] = {}
+        self.closed = False
         for artist in self.animated:
             artist.set_animated(True)
         self.image = ipywidgets.Image(format="png", layout=_scaled_image_layout(fig))
@@ -114,13 +125,28 @@ class LiveFigure:
         ipywidgets keeps every widget until it is closed, and each control's observer keeps this figure, so
         without this every run of an explorer cell would keep its figure, a few MB, for the kernel's life.
         """
+        if self.closed:
+            return
         for control in self.controls.values():
             control.unobserve(self._on_change, names="value")
-        for widget in self._own_widgets:
-            widget.close()
+        for widget in self._own_widgets:  # a widget's layout and style are widgets too, kept until closed
+            for part in (widget, getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, ipywidgets.Widget):
+                    part.close()
         self._cache.clear()
         self._background = None
         LiveFigure.instances.discard(self)
+        # Jupyter keeps each run's result in Out[n] for the kernel's life: a closed figure must hold nothing big
+        # (its figure and the renderer's pixels are about 2 MB for a wide explorer; the update keeps its data).
+        self.fig.clear()
+        self.fig = self.update = self.image = self.status = self.widget = None
+        self.animated, self._own_widgets = (), ()
+        self.closed = True
+
+    def _ensure_open(self) -> None:
+        if self.closed:
+            raise RuntimeError(f"this '{self.title}' figure was replaced when its cell ran again: use the newest one"
+                               " (the figure under the cell's latest run)")
 
     @property
     def values(self) -> dict[str, Any]:
@@ -135,8 +161,7 @@ class LiveFigure:
 
     def add_preset(self, name: str, **values: Any) -> None:
         """Remember a named setting, so that `preset(name)` can move every control to it at once."""
-        self._check_names(values)
-        self.presets[name] = dict(values)
+        self.presets[name] = self._checked(values)
 
     def preset(self, name: str) -> None:
         """Move the controls to a named setting (see `add_preset`)."""
@@ -146,14 +171,25 @@ class LiveFigure:
         self.set(**self.presets[name])
 
     def set(self, **values: Any) -> None:
-        """Move several controls at once (one redraw), as a preset or a test would."""
-        self._check_names(values)
+        """Move several controls at once (one redraw), as a preset, a shared line or a test would.
+
+        A NaN, or a word for a number, is refused with a sentence before any control moves. A number outside a
+        slider's range is moved to its nearer end, as dragging would, and a printed sentence says which value
+        the figure uses: printed rather than warned, because Python shows a warning from one place only once
+        and a notebook shows it as a red error block, while a printed line appears under the cell every time,
+        in Jupyter and in Voila alike.
+        """
+        self._ensure_open()
+        values = self._checked(values)
         self._holding = True
         try:
             for name, value in values.items():
                 self.controls[name].value = value
         finally:
             self._holding = False
+        for name, value in values.items():
+            if self.controls[name].value != value:
+                print(self._moved_sentence(name, value))
         self.refresh()
 
     def prerender(self, settings: Iterable[Mapping[str, Any]]) -> None:
@@ -162,6 +198,7 @@ class LiveFigure:
         For figures whose controls take a few discrete values and whose drawing is slow; the controls end
         where they started.
         """
+        self._ensure_open()
         start = self.values
         for values in settings:
             self.set(**values)
@@ -175,9 +212,41 @@ class LiveFigure:
         Times the drawn width over the PNG's width, it is how large a learner sees that text, so a test can
         check that a figure shrunk to a narrow screen stays legible.
         """
+        self._ensure_open()
         sizes = [text.get_fontsize() for text in self.fig.findobj(mpl_text.Text)
                  if text.get_visible() and text.get_text().strip()]
         return min(sizes) * self.fig.dpi / 72
+
+    def _checked(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The values, each one suiting its control: one of a selection slider's options, or a finite number for
+        a numeric slider (ipywidgets would keep a NaN and draw "nan"); a sentence names the control otherwise.
+        A one-number NumPy array or torch tensor counts as its number."""
+        self._check_names(values)
+        values = {name: value.item() if getattr(value, "ndim", None) == 0 else value for name, value in values.items()}
+        for name, value in values.items():
+            control = self.controls[name]
+            options = getattr(control, "_options_values", None)  # a selection slider's values (ipywidgets 7 and 8)
+            if options is not None:
+                if value not in options:
+                    shown = ", ".join(format_value(option) for option in options)
+                    raise ValueError(f"{name} must be one of the slider's values ({shown}), got {value!r}")
+            elif isinstance(control.value, Real) and not isinstance(control.value, bool):
+                finite_number(name, value)
+        return values
+
+    def _moved_sentence(self, name: str, asked: Any) -> str:
+        """What the learner is told when a slider could not take the value asked for: the value it took instead."""
+        control = self.controls[name]
+        used = f"{name} = {format_value(control.value)}"
+        low, high = getattr(control, "min", None), getattr(control, "max", None)
+        if low is None or high is None:
+            return f"{name} could not take {format_value(asked)}, so the figure uses {used}."
+        if isinstance(control, ipywidgets.FloatLogSlider):  # its min and max are powers of its base
+            low, high = control.base**low, control.base**high
+        if not low <= asked <= high:
+            return (f"{name} = {format_value(asked)} is outside the slider's range, {format_value(low)} to "
+                    f"{format_value(high)}, so the figure uses {used}.")
+        return f"{name} = {format_value(asked)} is not a value the slider can take, so the figure uses {used}."
 
     def _check_names(self, values: Mapping[str, Any]) -> None:
         unknown = set(values) - set(self.controls)
@@ -188,6 +257,7 @@ class LiveFigure:
 
     def refresh(self) -> None:
         """Run `update` with the current values, re-render the image and the status line."""
+        self._ensure_open()
         start = time.perf_counter()
         cached = self._cache.get(tuple(self.values.items()))
         if cached is not None:
@@ -220,7 +290,7 @@ class LiveFigure:
         else:
             canvas.restore_region(self._background)
             self._draw_animated()
-        return _png(canvas)
+        return canvas_png(canvas)
 
     def _draw_animated(self) -> None:
         for artist in self.animated:
@@ -228,6 +298,8 @@ class LiveFigure:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         """The live widget, plus a PNG of the current state and a text line for static viewers."""
+        if self.closed:
+            return {"text/plain": f"{self.title}: replaced by a newer run of its cell"}
         bundle = widget_bundle(self.widget, **kwargs)
         settings = ", ".join(f"{name} = {format_value(v)}" for name, v in self.values.items())
         bundle["text/plain"] = f"{self.title} ({settings}). {self.status_text}".strip()
@@ -255,7 +327,7 @@ def _scaled_image_layout(fig: Figure) -> ipywidgets.Layout:
     return ipywidgets.Layout(width=f"{width}px", max_width="100%", height="auto")
 
 
-def _png(canvas: Any) -> bytes:
+def canvas_png(canvas: Any) -> bytes:
     """The canvas's current pixels as a PNG, encoded for speed (a slider move pays for this every time)."""
     pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]  # the figure is opaque; RGB encodes faster
     out = io.BytesIO()
@@ -266,71 +338,3 @@ def _png(canvas: Any) -> bytes:
 def format_value(value: Any) -> str:
     """A control's value as a person writes it: 0.5 and 12 rather than 0.5000 and 12.0."""
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-class LossCurve:
-    """A loss curve that grows while a model trains, shown as one image updated in place.
-
-    Use `with widgets.LossCurve(epochs) as progress:` and pass `progress.record` as `on_epoch` to
-    `helpers.networks.train`; at the end the cell's saved output is replaced by the finished curve.
-    """
-
-    REDRAW_SECONDS: ClassVar[float] = 0.1
-
-    def __init__(self, epochs: int, title: str = "Training progress") -> None:
-        from IPython.display import display
-
-        self._display = display
-        self.epochs = positive_int("epochs", epochs)
-        self.fig, (ax,) = plots.live_figure(size=(6.4, 3.2))
-        ax.set(xlim=(0, epochs), yscale="log", xlabel="epoch", ylabel="loss (log scale)", title=title)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs: 0, 5, 10 rather than 2.5, 7.5
-        (self.train_line,) = ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="training loss")
-        (self.val_line,) = ax.plot([], [], color=plots.PALETTE["vermillion"], lw=2, label="validation loss")
-        ax.legend(loc="upper right")
-        self.ax = ax
-        self.image = ipywidgets.Image(format="png")
-        self.label = ipywidgets.HTML()
-        self.widget = ipywidgets.VBox([self.image, self.label])
-        self._handle = None
-        self._drawn_at, self._stale = -np.inf, False
-
-    def __enter__(self) -> LossCurve:
-        self._handle = self._display(self, display_id=True)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._stale:
-            self._draw()
-        if self._handle is not None:
-            self._handle.update(self)
-
-    def record(self, epoch: int, history: Any) -> None:
-        """Add one epoch to the curve (the `on_epoch` callback of `networks.train`).
-
-        The picture is redrawn at most every `REDRAW_SECONDS` and at the last epoch: a redraw costs about
-        40 ms, more than an epoch of a small network, and an eye cannot follow more frames than that anyway.
-        """
-        epochs = np.arange(1, epoch + 1)
-        self.train_line.set_data(epochs, history.train_loss)
-        if history.val_loss:
-            self.val_line.set_data(epochs, history.val_loss)
-        values = [v for v in history.train_loss + history.val_loss if v > 0]
-        self.ax.set_ylim(min(values) * 0.7, max(values) * 1.4)
-        self.label.value = f"epoch {epoch} of {self.epochs}"
-        self._stale = True
-        if epoch >= self.epochs or time.monotonic() - self._drawn_at >= self.REDRAW_SECONDS:
-            self._draw()
-
-    def _draw(self) -> None:
-        """Render the curve as it stands into the image."""
-        self.fig.canvas.draw()
-        self.image.value = _png(self.fig.canvas)
-        self._drawn_at, self._stale = time.monotonic(), False
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = widget_bundle(self.widget, **kwargs)
-        bundle["text/plain"] = f"Live loss curve ({self.epochs} epochs)"
-        if self.image.value:
-            bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
-        return bundle

@@ -133,7 +133,7 @@ def train(
     generator = torch.Generator().manual_seed(seed)
     size = batch_size or len(inputs)
     history = History()
-    with seeded(seed):  # the dropout masks
+    with seeded(seed), torch.enable_grad():  # the dropout masks; gradients on even if a stopped cell left them off
         for epoch in range(1, epochs + 1):
             model.train()
             order = torch.randperm(len(inputs), generator=generator)

@@ -274,3 +274,39 @@ def plain_log_ticks(ax: Axes, axis: str = "both") -> None:
         target.set_major_formatter(plain)
         low, high = sorted(ax.get_xlim() if which == "x" else ax.get_ylim())
         target.set_minor_formatter(some if low > 0 and high / low < 10 else mpl.ticker.NullFormatter())
+
+
+MISTAKE_COLUMNS, MISTAKE_ROWS = 10, 2  # at most 20 pictures: enough to see which digits go wrong, never a huge strip
+
+
+def draw_mistakes(
+    images: np.ndarray, true: Sequence[int], guessed: Sequence[int], value_range: tuple[float, float] = (0, 16),
+) -> tuple[Figure | None, str]:
+    """Notebook 08: the misread images in a grid of at most two rows of ten, each titled "true → guess", and a
+    sentence counting them, the ones not drawn included.
+
+    The figure's size depends on how many pictures are drawn, never on how many mistakes there are: an
+    undertrained model misreads hundreds of digits, and one picture each made a strip tens of thousands of
+    pixels wide that took a minute to draw. Returns the figure (made with pyplot, so `plt.show()` shows it;
+    None when there is no mistake) and the sentence.
+    """
+    import matplotlib.pyplot as plt  # a static notebook figure, unlike the live ones above
+
+    if len(true) == 0 and len(guessed) == 0:
+        return None, "No misread digits: every one is right, so there is nothing to draw."
+    images = finite_array("images", images, ndim=3)
+    true = finite_array("true", true, ndim=1, length=len(images))
+    guessed = finite_array("guessed", guessed, ndim=1, length=len(images))
+    total, shown = len(images), min(len(images), MISTAKE_COLUMNS * MISTAKE_ROWS)
+    columns, rows = min(shown, MISTAKE_COLUMNS), -(-shown // MISTAKE_COLUMNS)
+    fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.7 * rows), layout="constrained", squeeze=False)
+    drawn = zip(axes.ravel()[:shown], images[:shown], true[:shown], guessed[:shown], strict=True)
+    for ax, image, label, guess in drawn:
+        ax.imshow(image, cmap="gray_r", vmin=value_range[0], vmax=value_range[1])
+        ax.set_title(f"{label:.0f} → {guess:.0f}", fontsize=10)
+    for ax in axes.flat:
+        ax.axis("off")  # the empty places of a last row that is not full, too
+    if shown == total:
+        return fig, f"{total} misread digit{'s' * (total != 1)}, all drawn below (true → guess above each)."
+    return fig, (f"{total} misread digits: the first {shown} are drawn below (true → guess above each); the other "
+                 f"{total - shown} are not drawn.")

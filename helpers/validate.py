@@ -34,6 +34,15 @@ def positive_number(name: str, value: Any, allow_zero: bool = False) -> float:
     return float(value)
 
 
+def finite_number(name: str, value: Any) -> float:
+    """`value` as a finite number of any sign, or TypeError/ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, got {_shown(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    return float(value)
+
+
 def finite_array(name: str, value: Any, ndim: int | None = None, length: int | None = None) -> np.ndarray:
     """`value` as a non-empty float array of finite numbers (with `ndim` dimensions and `length` rows, if
     given), or TypeError/ValueError naming `name`."""

@@ -7,6 +7,7 @@ is Colab's, not the test tools'.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 STARTUP = 'import runpy\nrunpy.run_path({path!r})["pretend_colab"]({fake!r}, {root!r})\n'
@@ -17,7 +18,7 @@ def pretend_colab(fake: str, root: str) -> None:
     cell runs (the setup cell then takes its Colab branch), and hide this machine's copy of the course under
     `root` (its editable install and any path into it): on Colab the course is not installed."""
     sys.path.insert(0, fake)
-    import google.colab  # noqa: F401
+    importlib.import_module("google.colab")  # by name: no distribution provides it here, only `fake`
 
     sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "__module__", "").startswith("__editable__")]
     sys.path[:] = [p for p in sys.path if not p.startswith(root)]

@@ -2,19 +2,32 @@
 calls, given bad input: each answers with a ValueError or TypeError whose
 message names the argument and says what was expected, never a traceback from deep inside NumPy.
 
-The table lists at least three bad inputs per helper.
+The table lists at least three bad inputs per helper. Below it, every exercise checker of every notebook (read
+from helpers.exercises) is given bad answers, bad hint levels and learner functions that loop, sleep or change
+their input: each gets one sentence, and the learner's objects stay as they were.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
+import json
+import pkgutil
+import re
+import signal
+import time
+
+import ipywidgets
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from helpers import data, live, networks, plots, training, widgets
+from helpers import data, exercises, live, loss_curve, networks, plots, training, widgets
+from tests.paths import ROOT
 
 NAN = float("nan")
+INF = float("inf")
 LINE = data.noisy_line(n=10)
 AX = plots.live_figure()[1][0]
 GRID = np.linspace(0, 1, 5)
@@ -58,6 +71,18 @@ def walk(**changes):
     }
     arguments.update(changes)
     return widgets.descent_explorer(**arguments)
+
+
+def live_set(**values):
+    """Move the controls of a small live figure (a float, an int, a log and a selection slider) to `values`."""
+    fig, _ = plots.live_figure()
+    controls = {
+        "w": live.slider("w", 0, 1, 0.5, 0.1),
+        "steps": live.control(ipywidgets.IntSlider, "steps", value=2, min=0, max=5),
+        "rate": live.control(ipywidgets.FloatLogSlider, "rate", value=0.1, base=10, min=-3, max=0),
+        "size": live.control(ipywidgets.SelectionSlider, "size", options=[1, 8, 64], value=8),
+    }
+    live.LiveFigure(fig, lambda **_: None, controls, title="bad-input figure").set(**values)
 
 
 def train(**changes):
@@ -169,6 +194,12 @@ TABLE = [
     ("plots.draw_neuron", lambda: plots.draw_neuron(AX, [], []), ValueError, "one weight label per input"),
     ("plots.draw_neuron", lambda: plots.draw_neuron(AX, ["x1", "x2"], ["w1"]), ValueError, "one weight label"),
     ("plots.draw_neuron", lambda: plots.draw_neuron(AX, ["x1"], []), ValueError, "one weight label"),
+    ("plots.draw_mistakes", lambda: plots.draw_mistakes(np.ones((3, 8, 8)), [1, 2], [2, 1, 0]), ValueError,
+     "true must have 3 rows"),
+    ("plots.draw_mistakes", lambda: plots.draw_mistakes(np.ones((3, 64)), [1, 2, 3], [2, 1, 0]), ValueError,
+     "images must have 3 dimension(s)"),
+    ("plots.draw_mistakes", lambda: plots.draw_mistakes(np.full((1, 8, 8), NAN), [1], [2]), ValueError,
+     "images contains NaN"),
     ("training.line_loss", lambda: training.line_loss((1, 2, 3), *LINE), ValueError, "params must be two numbers"),
     ("training.line_loss", lambda: training.line_loss("ab", *LINE), ValueError, "params must be two numbers"),
     ("training.line_loss", lambda: training.line_loss(5, *LINE), ValueError, "params must be two numbers"),
@@ -218,6 +249,22 @@ TABLE = [
     ("live.slider", lambda: live.slider("w", 0, 1, 2, 0.1), ValueError, "outside"),
     ("live.slider", lambda: live.slider("w", 1, 0, 0.5, 0.1), ValueError, "must be below high"),
     ("live.slider", lambda: live.slider("w", 0, 1, 0.5, 0), ValueError, "step must be positive"),
+    ("live.slider", lambda: live.slider("w", 0, 1, NAN, 0.1), ValueError, "'w': value must be a finite number"),
+    ("live.slider", lambda: live.slider("w", 0, INF, 0.5, 0.1), ValueError, "'w': high must be a finite number"),
+    ("live.slider", lambda: live.slider("w", 0, 1, 0.5, NAN), ValueError, "'w': step must be a finite number"),
+    (
+        "live.control",
+        lambda: live.control(ipywidgets.IntSlider, "k", value=1, min=0, max=INF),
+        ValueError,
+        "slider 'k': max must be a finite number, got inf",
+    ),
+    ("live.control", lambda: live.control(ipywidgets.FloatSlider, "k", value=NAN), ValueError, "'k': value must be a"),
+    ("live.control", lambda: live.control(ipywidgets.FloatSlider, "k", step=-INF), ValueError, "step must be a finite"),
+    ("live.LiveFigure.set", lambda: live_set(w=NAN), ValueError, "w must be a finite number, got nan"),
+    ("live.LiveFigure.set", lambda: live_set(rate=-INF), ValueError, "rate must be a finite number, got -inf"),
+    ("live.LiveFigure.set", lambda: live_set(steps="3"), TypeError, "steps must be a number, got str '3'"),
+    ("live.LiveFigure.set", lambda: live_set(size=7), ValueError, "size must be one of the slider's values (1, 8, 64)"),
+    ("live.LiveFigure.set", lambda: live_set(size=NAN), ValueError, "size must be one of the slider's values"),
     (
         "live.LiveFigure",
         lambda: live.LiveFigure(plots.live_figure()[0], print, {}),
@@ -346,9 +393,9 @@ TABLE = [
         ValueError,
         "y contains NaN",
     ),
-    ("live.LossCurve", lambda: live.LossCurve(epochs=0), ValueError, "epochs must be positive"),
-    ("live.LossCurve", lambda: live.LossCurve(epochs=2.5), TypeError, "epochs must be a whole number"),
-    ("live.LossCurve", lambda: live.LossCurve(epochs="ten"), TypeError, "epochs must be a whole number"),
+    ("loss_curve.LossCurve", lambda: loss_curve.LossCurve(epochs=0), ValueError, "epochs must be positive"),
+    ("loss_curve.LossCurve", lambda: loss_curve.LossCurve(epochs=2.5), TypeError, "epochs must be a whole number"),
+    ("loss_curve.LossCurve", lambda: loss_curve.LossCurve(epochs="ten"), TypeError, "epochs must be a whole number"),
 ]
 
 
@@ -375,3 +422,204 @@ def test_a_torch_tensor_is_not_taken_for_bad_input_and_scores_like_an_array():
     X, y = [[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [0.0, 0.0]], np.array([0, 1, 0, 0])  # right on 3 of the 4
     assert networks.accuracy(says_yes_above_half, torch.tensor(X), y) == 0.75
     assert networks.accuracy(says_yes_above_half, np.array(X), y) == 0.75
+
+
+# Every exercise checker of every notebook, found in helpers.exercises (a new exercise is covered without an edit
+# here): each bad input below gets one sentence, never a traceback, and the learner's objects stay as they were.
+def _every_exercise() -> dict[str, exercises.Exercise]:
+    found = {}
+    for module in pkgutil.iter_modules(exercises.__path__):
+        if re.fullmatch(r"nb\d\d", module.name):
+            loaded = importlib.import_module(f"helpers.exercises.{module.name}")
+            found.update({f"{module.name}.{name}": value for name, value in sorted(vars(loaded).items())
+                          if isinstance(value, exercises.Exercise)})
+    return found
+
+
+EXERCISES = _every_exercise()
+FUNCTION_EXERCISES = {name: q for name, q in EXERCISES.items() if q.solution_text.startswith("def ")}
+
+
+def test_the_exercise_rows_cover_every_exercise_a_notebook_checks(record_property):
+    checked = {f"nb{notebook.name[:2]}.{q}" for notebook in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+               for q in re.findall(r"\b(q\d+)\.check\(", notebook.read_text())}
+    assert checked and checked <= set(EXERCISES), checked - set(EXERCISES)
+    notebooks = len({name.split(".")[0] for name in EXERCISES})
+    record_property("summary", f"exercise checkers: {len(EXERCISES)} exercises in {notebooks} notebooks given bad"
+                    f" answers and hint levels; the {len(FUNCTION_EXERCISES)} that take a function, functions that"
+                    " loop, sleep or change their input")
+
+
+def _solution_function(exercise: exercises.Exercise):
+    """The function an exercise's solution defines (run with numpy and torch, as the notebooks import them)."""
+    namespace = {"np": np, "torch": torch}
+    exec(exercise.solution_text, namespace)
+    return next(value for name, value in namespace.items() if name not in ("np", "torch", "__builtins__"))
+
+
+def _solution_answer(name: str):
+    """An exercise's right answer, as its notebook's check cell passes it, where the solution runs on its own
+    (numpy and torch, no earlier cell); None where it needs the notebook's variables."""
+    module, q = name.split(".")
+    notebook = next((ROOT / "notebooks").glob(f"{module[2:]}_*.ipynb"))
+    cells = ["".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]
+             if cell["cell_type"] == "code"]
+    argument = next(found[1] for cell in cells for found in [re.search(rf"\b{q}\.check\((.+)\)", cell)] if found)
+    namespace = {"np": np, "torch": torch}
+    try:
+        exec(EXERCISES[name].solution_text, namespace)
+        return eval(argument, namespace)
+    except NameError:
+        return None
+
+
+def _complex(value):
+    """`value` with a small imaginary part added to every number (a function: to every number it returns)."""
+    if callable(value):
+        return lambda *args: _complex(value(*args))
+    if isinstance(value, (tuple, list)):
+        return type(value)(_complex(part) for part in value)
+    if isinstance(value, (int, float, np.ndarray, np.number)) and not isinstance(value, bool):
+        return np.asarray(value) + 1e-3j if isinstance(value, np.ndarray) else complex(value) + 1e-3j
+    return value
+
+
+def _scribble(value, found: list) -> None:
+    """Overwrite every array and list in `value` in place with ones, noting in `found` what was overwritten."""
+    if isinstance(value, np.ndarray):
+        value[...] = 1
+        found.append(value)
+    elif isinstance(value, list):
+        for part in value:
+            _scribble(part, found)
+        if value and all(isinstance(part, (int, float)) for part in value):
+            value[:] = [1] * len(value)
+            found.append(value)
+
+
+def _sentence(message: str) -> bool:
+    return (message.startswith((exercises.NOT_YET, exercises.CORRECT)) and message.endswith((".", "?", ".)"))
+            and "could not judge" not in message and "\n" not in message)
+
+
+@pytest.fixture
+def quick_limit(monkeypatch):
+    """A tenth of a second for the learner's code per check, so that stopping a loop costs the suite little."""
+    monkeypatch.setattr(exercises, "TIME_LIMIT", 0.1)
+
+
+def _raises(*_args):
+    raise KeyError("oops")
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("answer", [None, Ellipsis, "0.5", [1, 2, 3], np.full(3, np.nan), _raises],
+                         ids=lambda answer: type(answer).__name__)
+def test_every_checker_answers_malformed_input_with_a_sentence(name, answer):
+    correct, message = EXERCISES[name].feedback(answer)
+    assert not correct and _sentence(message), message  # and the checker understood what was wrong
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_checker_answers_two_positional_arguments_with_a_sentence(name, capsys):
+    EXERCISES[name].check(0.5556, -17.78)  # as learners type q4.check(w, b): judged together, as (w, b)
+    message = capsys.readouterr().out.strip()
+    assert _sentence(message), message
+    assert message.startswith(exercises.CORRECT) or "2 values were judged together" in message
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("answer", [{"w": 0.12, "b": 9.0}, {"a": 1.0, "b": 2.0, "c": 3.0}], ids=["wb", "abc"])
+def test_every_checker_answers_a_dictionary_with_a_sentence(name, answer):  # q3.check(explorer.values)
+    correct, message = EXERCISES[name].feedback(answer)
+    assert not correct and _sentence(message), message
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("answer", [0.4 + 0.3j, np.array([0.5 + 1j, 2.0]), np.full(50, 0.25 + 1e-3j),
+                                    torch.tensor([0.5 + 1j])], ids=["complex", "array", "50", "tensor"])
+def test_every_checker_answers_a_complex_value_with_a_sentence(name, answer):
+    correct, message = EXERCISES[name].feedback(answer)
+    assert not correct and _sentence(message), message
+
+
+@pytest.mark.parametrize("name", [name for name in EXERCISES if isinstance(_complex(_solution_answer(name)),
+                                                                           (complex, tuple, np.ndarray))
+                                  or name in FUNCTION_EXERCISES])
+def test_a_right_answer_made_complex_is_refused_not_rounded(name):  # the imaginary part must not be dropped
+    right = _solution_function(EXERCISES[name]) if name in FUNCTION_EXERCISES else _solution_answer(name)
+    if callable(right):  # (the right values are checked in the notebooks' kernels, some of them slowly)
+        assert EXERCISES[name].feedback(right)[0]
+    correct, message = EXERCISES[name].feedback(_complex(right))
+    assert not correct and _sentence(message) and "complex" in message, message
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("level", ["x", -1, 99, 1.5, (1, 2)], ids=repr)
+def test_every_hint_answers_a_bad_level_with_a_sentence(name, level, capsys):
+    exercise = copy.copy(EXERCISES[name])  # its own count of hints shown
+    exercise.hint(*level) if isinstance(level, tuple) else exercise.hint(level)
+    said = capsys.readouterr().out.strip()
+    given = ", ".join(map(repr, level)) if isinstance(level, tuple) else repr(level)
+    assert said == (f"hint({given}) is not a hint level: this exercise has levels 1 to {len(exercise.hints)};"
+                    " q.hint() gives the next one, q.hint(1) the first.")
+
+
+def _loops(*_args):
+    while True:
+        pass
+
+
+def _sleeps(*_args):
+    time.sleep(30)
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+@pytest.mark.parametrize("learner", [_loops, _sleeps], ids=["loops", "sleeps"])
+def test_every_checker_stops_a_function_that_never_returns(name, learner, quick_limit):
+    handler = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
+    started = time.monotonic()
+    correct, message = EXERCISES[name].feedback(learner)
+    assert not correct and _sentence(message) and "was still running when the check's 0.1 seconds were up" in message
+    assert time.monotonic() - started < 5  # stopped, not left to run its 30 seconds
+    if handler is not None:  # nothing left behind that could interrupt the learner's next cell
+        assert signal.getsignal(signal.SIGALRM) is handler and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert EXERCISES[name].feedback(_solution_function(EXERCISES[name]))[0]  # and the next check works
+
+
+@pytest.mark.parametrize("name", FUNCTION_EXERCISES)
+def test_every_checker_calls_the_learners_function_on_copies(name):
+    right = _solution_function(EXERCISES[name])
+    overwritten = []
+
+    def scribbles_then_answers(*args):  # a wrong function that makes the checker's own data fit its answer
+        for arg in args:
+            _scribble(arg, overwritten)
+        return right(*args)
+
+    def answers_then_scribbles(*args):  # a right function that changes its input after it has answered
+        answer = right(*args)
+        for arg in args:
+            _scribble(arg, overwritten)
+        return answer
+
+    correct, message = EXERCISES[name].feedback(answers_then_scribbles)
+    assert _sentence(message) and (correct or "changed the" in message), message
+    if not overwritten:
+        pytest.skip(f"{name}'s function is given nothing it could change")
+    correct, message = EXERCISES[name].feedback(scribbles_then_answers)
+    assert not correct and _sentence(message), message
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_every_checker_leaves_the_learners_objects_as_they_were(name):
+    model = nn.Linear(2, 1).train()
+    answers = [model, {"w": [0.12], "b": [9.0]}, [np.arange(3.0), [1.0, 2.0]], np.linspace(-1, 1, 50)]
+    right = _solution_answer(name)
+    if isinstance(right, (tuple, list, dict, np.ndarray)):
+        answers.append(right)
+    before = copy.deepcopy(answers)
+    for answer in answers:
+        EXERCISES[name].feedback(answer)
+    assert model.training and model.weight.dtype == torch.float32
+    assert repr(answers) == repr(before)

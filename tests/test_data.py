@@ -1,9 +1,14 @@
 """The data the course ships and generates: seeded, documented numbers, and clear errors on broken files."""
 
+import importlib.util
+import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -87,7 +92,8 @@ def test_broken_vending_file_says_which_file_what_and_how_to_restore(tmp_path, e
     with pytest.raises(data.DataFileError, match=words) as caught:
         data.load_vending_machine(path)
     message = str(caught.value)
-    assert message.startswith("vending_machine.csv") and "git checkout -- data/vending_machine.csv" in message
+    assert message.startswith("vending_machine.csv: ") and message.endswith(data.restore_hint(data.VENDING_FILE))
+    assert f"git -C {ROOT} checkout -- data/vending_machine.csv" in message  # this checkout is a git clone
 
 
 def test_edited_copy_loads_when_checksum_is_not_asked_for(tmp_path):
@@ -165,11 +171,27 @@ def test_a_wheel_carries_the_data_and_an_installed_copy_outside_the_repository_l
     assert Path(module) == (site / "helpers" / "data.py").resolve()
     assert Path(folder) == (site / "helpers" / "course_data").resolve()
     assert (int(days), int(digits)) == (data.VENDING_DAYS, data.DIGITS_COUNT)
-    installed_csv = site / "helpers" / "course_data" / data.VENDING_FILE  # damaged: there is no git to restore it
-    installed_csv.write_bytes(installed_csv.read_bytes().replace(b"105,", b"106,", 1))
-    damaged = subprocess.run(probe, cwd=elsewhere, capture_output=True, text=True)
-    assert "checksum mismatch" in damaged.stderr and "Reinstall the course" in damaged.stderr
-    assert "git checkout" not in damaged.stderr
+    installed = _module_from(site / "helpers" / "data.py")  # the installed copy's loaders and restore advice
+    _one_byte_changed(installed.INSTALLED_DATA_DIR / data.VENDING_FILE)  # both files damaged: no git to restore them
+    (installed.INSTALLED_DATA_DIR / data.DIGITS_FILE).unlink()
+    for load, problem in [(installed.load_vending_machine, "checksum mismatch"), (installed.load_digits, "missing")]:
+        with pytest.raises(installed.DataFileError, match=problem) as caught:
+            load()
+    (command,) = re.findall(r"`([^`]+)`", str(caught.value))  # one reinstall restores every file of the course
+    assert "git" not in command and str(wheel) in command and f"--target {site}" in command
+    offline = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INDEX": "1"}  # the command as advised
+    reinstall = subprocess.run(command, shell=True, cwd=elsewhere, capture_output=True, text=True, env=offline)
+    assert reinstall.returncode == 0, reinstall.stderr
+    assert len(installed.load_vending_machine()) == data.VENDING_DAYS  # both load again, checksums included
+    assert len(installed.load_digits()[1]) == data.DIGITS_COUNT
+
+
+def _module_from(path: Path):
+    """The module in the file `path`, loaded under a name of its own, beside the repository's `helpers.data`."""
+    spec = importlib.util.spec_from_file_location(f"copy_of_{path.stem}_{abs(hash(path))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize("name", [data.VENDING_FILE, data.DIGITS_FILE])
@@ -187,3 +209,100 @@ def test_an_unreadable_data_file_is_named_with_the_reason_not_a_bare_permission_
     load = data.load_vending_machine if name == data.VENDING_FILE else data.load_digits
     with pytest.raises(data.DataFileError, match=rf"^{re.escape(name)}: it cannot be read \(Permission denied\)"):
         load(copy)
+
+
+def _cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _one_byte_changed(path: Path) -> None:
+    """One digit in the middle becomes another (the CSV still parses: only its checksum can tell)."""
+    raw = bytearray(path.read_bytes())
+    at = next(i for i in range(len(raw) // 2, len(raw)) if raw[i] in b"0123456789")
+    raw[at] ^= 0x01  # 0 <-> 1, 2 <-> 3, ..., 8 <-> 9
+    path.write_bytes(bytes(raw))
+
+
+DAMAGES = {
+    "truncated": _cut_short,
+    "altered": _one_byte_changed,
+    "missing": Path.unlink,
+    "unreadable": lambda path: path.chmod(0),
+}
+NOBODY = {"user": 65534, "group": 65534}
+
+
+@pytest.fixture(scope="module")
+def clone():
+    """A Colab-style clone of this repository (git clone --depth 1, as its set-up cell makes) with this working
+    tree's `helpers.data`; that module, loaded from the clone so its hints name it; and how to run a command as
+    the learner: as the tests' own user, or, when that is root (who reads any file), as nobody, who owns the
+    clone then. None if root cannot become nobody (`unshare -r` maps root alone)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and the course as a git checkout")
+    with tempfile.TemporaryDirectory() as home:  # not pytest's tmp_path: its parent is private to root
+        course = Path(home) / "course"
+        subprocess.run(["git", "clone", "--quiet", "--depth", "1", ROOT.as_uri(), str(course)], check=True)
+        shutil.copy(ROOT / "helpers" / "data.py", course / "helpers" / "data.py")
+        learner = {}
+        if getattr(os, "geteuid", lambda: 1)() == 0:
+            try:
+                for folder, _, files in os.walk(home):
+                    for entry in [folder, *(os.path.join(folder, f) for f in files)]:
+                        os.chown(entry, NOBODY["user"], NOBODY["group"])
+                learner = NOBODY
+            except OSError:
+                learner = None
+        yield course, _module_from(course / "helpers" / "data.py"), learner
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("name", [data.VENDING_FILE, data.DIGITS_FILE])
+def test_every_damage_to_a_data_file_is_undone_by_exactly_the_command_its_error_advises(clone, name, damage,
+                                                                                          monkeypatch):
+    course, clone_data, learner = clone
+    if damage == "unreadable" and (sys.platform == "win32" or learner is None):
+        pytest.skip("needs a read permission bit to take away and an ordinary user to run the command as")
+    learner = learner or {}
+    real_read_bytes = Path.read_bytes
+
+    def as_the_learner(self):  # what a file without read permission does to its owner (root would read it)
+        if not self.stat().st_mode & stat.S_IRUSR:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", as_the_learner)
+    load = clone_data.load_vending_machine if name == data.VENDING_FILE else clone_data.load_digits
+    DAMAGES[damage](course / "data" / name)
+    with pytest.raises(clone_data.DataFileError) as caught:
+        load()
+    message = str(caught.value)
+    assert message.startswith(f"{name}: ")
+    (command,) = re.findall(r"`([^`]+)`", message)
+    assert str(course) in command  # an absolute path: it works from notebooks/, where the learner is
+    run = subprocess.run(command, shell=True, cwd=course / "notebooks", capture_output=True, text=True,
+                         env={**os.environ, "HOME": str(course.parent)}, **learner)
+    assert run.returncode == 0, run.stderr
+    load()  # checks the whole file and its checksum
+
+
+@pytest.mark.parametrize(
+    "recorded, source",
+    [
+        ({"url": "https://github.com/someone/course.git", "vcs_info": {"vcs": "git", "commit_id": "0a1b2c"}},
+         "git+https://github.com/someone/course.git@0a1b2c"),
+        ({"url": "file:///home/me/my%20course", "dir_info": {}}, '"/home/me/my course"'),
+        (None, "deep-learning-basics==0.1.0"),  # from a package index: pip records no address
+    ],
+)
+def test_an_installed_copy_is_installed_again_from_the_source_pip_recorded(tmp_path, monkeypatch, recorded, source):
+    record = tmp_path / "deep_learning_basics-0.1.0.dist-info"
+    record.mkdir()
+    (record / "METADATA").write_text("Metadata-Version: 2.1\nName: deep-learning-basics\nVersion: 0.1.0\n")
+    if recorded:
+        (record / "direct_url.json").write_text(json.dumps(recorded))
+    monkeypatch.setattr(data, "PACKAGE_DIR", tmp_path / "helpers")
+    monkeypatch.setattr(data, "DATA_DIR", data.INSTALLED_DATA_DIR)
+    command = data.restore_command(data.DIGITS_FILE)
+    assert command == (f"{sys.executable} -m pip install --force-reinstall --no-deps {source} "
+                       f"--upgrade --target {tmp_path}")  # tmp_path is no site-packages of this Python

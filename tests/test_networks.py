@@ -160,7 +160,7 @@ def test_broken_digits_file_says_what_is_wrong(tmp_path, write, words):
         write(path)
     with pytest.raises(data.DataFileError, match=words) as caught:
         data.load_digits(path)
-    assert "git checkout -- data/digits.csv.gz" in str(caught.value)
+    assert f"`{data.restore_command(data.DIGITS_FILE)}`" in str(caught.value)
 
 
 def _fit_a_ring(**options):

@@ -60,7 +60,8 @@ def imported_modules(sources: list[str]) -> set[str]:
 def distributions_of(modules: set[str]) -> set[str]:
     """The installed distributions (normalised names) that provide the third-party modules among `modules`."""
     owners = metadata.packages_distributions()
-    third_party = modules - set(sys.stdlib_module_names) - {"helpers", "tests", "__future__"}
+    not_pinned = {"helpers", "tests", "__future__", "pip"}  # the course itself, and pip, which every venv has
+    third_party = modules - set(sys.stdlib_module_names) - not_pinned
     unknown = sorted(m for m in third_party if m not in owners)
     assert not unknown, f"imported but installed by no distribution here: {unknown}"
     return {owners[m][0].lower().replace("_", "-") for m in third_party}
@@ -117,7 +118,20 @@ def test_check_env_fails_a_damaged_digits_file_with_its_own_fix(tmp_path):
     vending, digits = check_env.check_helpers_data(tmp_path)
     assert vending.ok and not digits.ok
     assert digits.line().startswith("FAIL  course data: digits.csv.gz: ")
-    assert "git checkout -- data/digits.csv.gz" in digits.line() and "helpers.data" not in digits.line()
+    assert f"fix: Restore it with `{data.restore_command(data.DIGITS_FILE)}`" in digits.line()
+    assert "checkout -- data/digits.csv.gz`" in digits.line() and "helpers.data" not in digits.line()
+
+
+def test_check_env_verifies_the_vending_files_checksum_not_only_its_shape(tmp_path):
+    shipped = (data.DATA_DIR / data.VENDING_FILE).read_text(encoding="utf-8")
+    changed = shipped.replace("\n1,105,20.0,21\n", "\n1,105,20.0,22\n")  # day 1 sold one more bottle: still parses
+    assert changed != shipped
+    (tmp_path / data.VENDING_FILE).write_text(changed, encoding="utf-8")
+    shutil.copy(data.DATA_DIR / data.DIGITS_FILE, tmp_path)
+    vending, digits = check_env.check_helpers_data(tmp_path)
+    assert digits.ok and not vending.ok
+    assert vending.line().startswith("FAIL  course data: vending_machine.csv: its contents differ")
+    assert "checksum mismatch" in vending.line() and "checkout -- data/vending_machine.csv`" in vending.line()
 
 
 def test_check_env_warns_about_another_version_and_fails_a_missing_package(tmp_path):

@@ -11,7 +11,8 @@ from PIL import Image
 from helpers import plots, widgets
 from helpers.authoring import notebooks
 from helpers.data import load_vending_machine
-from helpers.live import LiveFigure, LossCurve, slider
+from helpers.live import LiveFigure, control, slider
+from helpers.loss_curve import LossCurve
 from tests.harness.fixtures import mse
 
 
@@ -42,9 +43,10 @@ def test_status_reports_the_learners_loss_for_the_current_values(vending_explore
 def test_blitted_update_draws_the_same_pixels_as_a_full_render(vending_explorer):
     moved = vending_explorer()
     moved.set(w=0.15, b=4.0)
-    fresh = vending_explorer(w=0.15, b=4.0)
-    np.testing.assert_array_equal(pixels(moved.image.value), pixels(fresh.image.value))
-    assert not np.array_equal(pixels(moved.image.value), pixels(vending_explorer().image.value))
+    moved_pixels = pixels(moved.image.value)  # read now: building another explorer closes this one
+    fresh_pixels = pixels(vending_explorer(w=0.15, b=4.0).image.value)
+    np.testing.assert_array_equal(moved_pixels, fresh_pixels)
+    assert not np.array_equal(moved_pixels, pixels(vending_explorer().image.value))
 
 
 def test_set_moves_several_controls_with_one_redraw_and_rejects_unknown_names(vending_explorer):
@@ -137,6 +139,7 @@ def test_surface_explorer_moves_a_marker_on_the_loss_map():
     assert live.animated[-1].get_label() == "minimum"  # the star is drawn last, over the marker
     map_ax = live.fig.axes[1]
     assert map_ax.get_xlim()[0] < -2.0 and map_ax.get_ylim()[1] > 12.0  # room for the marker at a corner
+    assert (map_ax.get_xlabel(), map_ax.get_ylabel()) == ("a", "b")  # by default, the sliders' names
     precise = widgets.fit_explorer(x, y, lambda x, a, b: a * x + b, mse, {"a": (-2.0, 8.0, 3.0, 0.1),
                                    "b": (-2.0, 12.0, 8.0, 0.1)}, "x", "y", surface=True, loss_format=".3g")
     assert precise.animated[2].get_text() == f"mean squared error = {mse(y, 3 * x + 8):.3g}"
@@ -146,7 +149,6 @@ def test_surface_explorer_moves_a_marker_on_the_loss_map():
     outside.fig.canvas.draw()
     legend_box = outside.fig.axes[1].get_legend().get_window_extent()
     assert legend_box.y1 < outside.fig.axes[1].get_window_extent().y0  # below the map: no marker hides under it
-    assert (map_ax.get_xlabel(), map_ax.get_ylabel()) == ("a", "b")  # by default, the sliders' names
     labelled = widgets.fit_explorer(x, y, lambda x, a, b: a * x + b, mse, {"a": (-2.0, 8.0, 3.0, 0.1),
                                     "b": (-2.0, 12.0, 8.0, 0.1)}, "x", "y", surface=True,
                                     map_labels=("a (slope)", "b (intercept)"))
@@ -398,9 +400,10 @@ def test_share_and_presets_put_everyone_on_the_same_setting(vending_explorer):
     live.set(w=0.12, b=9.0)
     line = live.share("explorer")
     assert line == "explorer.set(w=0.12, b=9.0)"
+    shared_values, shared_picture = live.values, live.image.value  # read now: a new explorer closes this one
     other = vending_explorer()
     exec(line, {"explorer": other})
-    assert other.values == live.values and other.image.value == live.image.value
+    assert other.values == shared_values and other.image.value == shared_picture
     other.add_preset("best", w=0.115, b=9.5)
     other.add_preset("start", w=0.5, b=0.0)
     other.preset("best")
@@ -421,3 +424,91 @@ def test_running_an_explorer_cell_again_frees_the_figure_it_replaces(vending_exp
     assert first._cache == {} and latest.widget.comm is not None
     latest.set(w=0.1)  # the new figure still answers
     assert "w = 0.1" in latest.status_text or latest.values["w"] == 0.1
+    # Jupyter keeps every run's result in Out[n]: the closed one keeps no figure, data or picture alive
+    assert first.closed and first.fig is None and first.update is None and first.image is None
+    assert all(w.layout.comm is None for w in first_widgets)  # layouts are widgets too
+    assert first._repr_mimebundle_() == {"text/plain": f"{first.title}: replaced by a newer run of its cell"}
+    with pytest.raises(RuntimeError, match="replaced when its cell ran again: use the newest one"):
+        first.set(w=0.2)
+
+
+def test_set_refuses_nan_and_leaves_the_figure_as_it_was(vending_explorer):
+    live = vending_explorer()
+    live.set(w=0.2, b=3.0)
+    before_values, before_image, before_status = live.values, live.image.value, live.status_text
+    for bad in (float("nan"), float("inf"), np.float64("nan")):
+        with pytest.raises(ValueError, match=f"^b must be a finite number, got {bad}$"):
+            live.set(w=0.3, b=bad)  # w is not moved either: the whole call is refused
+    with pytest.raises(TypeError, match="^w must be a number, got str '0.3'$"):
+        live.set(w="0.3")
+    with pytest.raises(ValueError, match="^w must be a finite number"):
+        live.add_preset("broken", w=float("nan"))
+    assert live.values == before_values and live.image.value == before_image and live.status_text == before_status
+    assert "nan" not in live.status_text.lower()
+
+
+def test_set_says_which_value_a_slider_used_when_asked_for_one_outside_its_range(vending_explorer, capsys):
+    live = vending_explorer()
+    low, high = live.controls["w"].min, live.controls["w"].max
+    live.set(w=5, b=1.0)
+    assert live.values == {"w": high, "b": 1.0}
+    assert capsys.readouterr().out == (f"w = 5 is outside the slider's range, {low:g} to {high:g}, so the figure uses "
+                                       f"w = {high:g}.\n")
+    live.set(w=0.1, b=2.0)  # inside the range: nothing is said
+    assert capsys.readouterr().out == ""
+    live.set(w=5, b=1.0)
+    capsys.readouterr()
+    clamped = live.image.value  # read now: building another explorer closes this one
+    assert vending_explorer(w=high, b=1.0).image.value == clamped  # the figure shows the value the sentence names
+
+
+def test_a_log_slider_names_its_range_in_values_not_exponents(capsys):
+    fig, _ = plots.live_figure()
+    rate = control(ipywidgets.FloatLogSlider, "rate", value=0.1, base=10, min=-3, max=0)
+    live = LiveFigure(fig, lambda rate: None, {"rate": rate}, title="log slider test")
+    live.set(rate=1e-5)
+    assert live.values == {"rate": 10.0**-3}
+    assert capsys.readouterr().out == "rate = 1e-05 is outside the slider's range, 0.001 to 1, so the figure uses " \
+                                      "rate = 0.001.\n"
+
+
+def test_the_mistakes_of_a_bad_model_fill_a_bounded_grid_and_the_rest_are_counted():
+    import matplotlib.pyplot as plt
+
+    from helpers.data import load_digits
+
+    images, labels = load_digits()
+    untrained = np.random.default_rng(0).normal(size=(64, 10))  # a deliberately bad model: random weights, no training
+    guessed = (images.reshape(-1, 64) @ untrained).argmax(axis=1)
+    wrong = np.flatnonzero(guessed != labels)
+    assert len(wrong) > 1000  # it misreads most digits: an uncapped strip would be over a hundred thousand pixels
+    fig, sentence = plots.draw_mistakes(images[wrong], labels[wrong], guessed[wrong])
+    drawn = [ax for ax in fig.axes if ax.images]
+    assert len(drawn) == 20 and tuple(fig.get_size_inches() * fig.dpi) == (1200, 340)
+    assert [ax.get_title() for ax in drawn] == [f"{labels[i]} → {guessed[i]}" for i in wrong[:20]]
+    assert sentence == (f"{len(wrong)} misread digits: the first 20 are drawn below (true → guess above each); "
+                        f"the other {len(wrong) - 20} are not drawn.")
+    plt.close(fig)
+    few, sentence = plots.draw_mistakes(images[wrong[:7]], labels[wrong[:7]], guessed[wrong[:7]])
+    assert len(few.axes) == 7 and tuple(few.get_size_inches() * few.dpi) == (840, 170)  # 08's committed figure
+    assert sentence == "7 misread digits, all drawn below (true → guess above each)."
+    plt.close(few)
+    assert plots.draw_mistakes(images[:0], [], []) == (None, "No misread digits: every one is right, so there is "
+                                                             "nothing to draw.")
+
+
+def test_batch_size_explorer_labels_its_cost_and_keeps_the_legend_off_the_curves():
+    *_, a_grid, b_grid, grid, _ = line_setup()
+    lowest = float(grid.min())  # as in notebook 06: the runs end on the lowest loss of the map, the floor
+    runs = {b: (np.cumsum(np.ones((n + 1, 2)), axis=0), np.geomspace(90, lowest, n + 1))
+            for b, n in [(10, 10), (50, 2)]}
+    live = widgets.batch_size_explorer(runs, examples=100, surface=("a", "b", a_grid, b_grid, grid),
+                                       seconds={10: 0.004, 50: 0.001}, floor=lowest, seconds_source="modelled: c + pB")
+    path, _, curve, highlight = live.animated
+    assert highlight.axes.get_title() == "cost of an epoch, modelled: c + pB"
+    loss_ax = curve.axes
+    legend_top = loss_ax.get_legend().get_window_extent().transformed(loss_ax.transData.inverted()).y1
+    lowest_curve = min(min(line.get_ydata()) for line in loss_ax.lines if len(line.get_ydata()) > 1)
+    assert legend_top < lowest_curve  # the legend sits below every curve, clear of their tails
+    colorbar = path.axes.collections[0].colorbar
+    assert colorbar is not None and colorbar.ax.get_ylabel() == "loss on all data (map colours)"

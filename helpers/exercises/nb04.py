@@ -126,6 +126,9 @@ def _check_decay(answer: Any) -> str:
         if answer is Ellipsis:
             raise NotYet("my_decay is still `...`: replace it with two numbers, (factor, every), e.g. (0.5, 10).")
         raise NotYet("my_decay should be two numbers, (factor, every), such as (0.5, 10).")
+    if isinstance(answer, dict):
+        raise NotYet(f"my_decay should be two numbers in brackets, (factor, every), such as (0.5, 10), but it is a"
+                     f" dictionary {answer!r}"[:200] + ".")
     if len(answer) != 2:
         raise NotYet(f"my_decay should be two numbers, (factor, every), but it has {len(answer)}.")
     factor = as_number(answer[0], "factor (the first number of my_decay)")

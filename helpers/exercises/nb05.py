@@ -101,8 +101,7 @@ def _check_backward(function: Any) -> str:
         X, dZ = rng.normal(size=(n, sizes[0])), rng.normal(size=(n, sizes[-1]))
         Hs, Zs = forward(X, Ws, Bs)
         what = f"backward(...) for layer sizes {sizes}"
-        result = call(function, [h.copy() for h in Hs], [z.copy() for z in Zs], [w.copy() for w in Ws], dZ.copy(),
-                      what=what)
+        result = call(function, Hs, Zs, Ws, dZ, what=what)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise NotYet(f"{what} should return two lists, (dWs, dBs).")
         dWs, dBs = result

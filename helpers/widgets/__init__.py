@@ -1,11 +1,11 @@
 """The lesson figures: one module per figure, named after what it teaches, each built on `helpers.live`.
 
 Notebooks call them as `widgets.fit_explorer(...)`; a new figure goes in a module of its own here and is
-re-exported below. `Surface` is the loss map several of them draw on; `LossCurve` (training progress) lives
-with the mechanism in `helpers.live` and is re-exported for notebooks 07 and 08.
+re-exported below. `Surface` is the loss map several of them draw on; `LossCurve` (training progress) is
+`helpers.loss_curve`, re-exported for notebook 08.
 """
 
-from helpers.live import LossCurve
+from helpers.loss_curve import LossCurve
 from helpers.widgets.batch_size import batch_size_explorer
 from helpers.widgets.capacity import capacity_explorer
 from helpers.widgets.descent import descent_explorer

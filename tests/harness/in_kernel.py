@@ -20,6 +20,8 @@ import numpy as np
 MOVES = 21  # per control, across its whole range and back
 COMBINATIONS = 12  # random settings of all of a figure's controls at once
 CORRECT = "✅ Correct"
+EXPLORER_RERUNS = 10  # runs of every explorer cell again, as a learner trying settings does
+MEMORY_LIMIT_MIB = 20  # what those re-runs may add to the kernel's resident memory (issue 15)
 
 
 def try_combinations(live: Any, count: int = COMBINATIONS, seed: int = 0) -> list[str]:
@@ -99,3 +101,43 @@ def check_solutions(notebook: str) -> None:
         verdicts.append(captured.getvalue())
     wrong = [verdict for verdict in verdicts if not verdict.startswith(CORRECT)]
     assert sources and not wrong, wrong or "the notebook has no exercise cells"
+
+
+def resident_mib() -> float | None:
+    """This process's resident memory in MiB (Linux's /proc/self/statm), or None where there is no such file."""
+    import os
+
+    statm = Path("/proc/self/statm")
+    return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20 if statm.exists() else None
+
+
+def explorer_memory_growth(notebook: str, cells: list[int], reruns: int = EXPLORER_RERUNS) -> None:
+    """The memory item: the notebook's explorer cells (`cells`, by index) each run `reruns` times more, as a
+    learner does (in the history, their results kept in `Out`), add less than `MEMORY_LIMIT_MIB` to this kernel's
+    resident memory, measured after one more run of each, so that caches are warm, and after a garbage
+    collection. Where the memory cannot be read (not Linux) the cells still run, and it says so."""
+    import gc
+
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    sources = [nbformat.read(notebook, as_version=4).cells[index].source for index in cells]
+
+    def run_each() -> None:
+        for source in sources:
+            shell.run_cell(source, store_history=True).raise_error()
+
+    run_each()
+    gc.collect()
+    before = resident_mib()
+    for _ in range(reruns):
+        run_each()
+    gc.collect()
+    after = resident_mib()
+    if before is None or after is None:
+        print(f"{len(sources)} explorer cells run {reruns} times more; memory not measured on this system")
+        return
+    grown = after - before
+    assert grown < MEMORY_LIMIT_MIB, (f"{len(sources)} explorer cells run {reruns} times more grew the kernel by "
+                                      f"{grown:.1f} MiB ({before:.0f} -> {after:.0f}), over {MEMORY_LIMIT_MIB} MiB")
+    print(f"{len(sources)} explorer cells run {reruns} times more: the kernel grew by {grown:.1f} MiB")
