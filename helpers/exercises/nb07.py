@@ -15,14 +15,14 @@ N_POINTS, NOISE = 300, 0.2
 POOL, VALIDATION, TEST = slice(0, 200), slice(200, 250), slice(250, None)
 TRAIN = slice(0, 15)
 X, Y = wavy(n=N_POINTS, noise=NOISE, seed=0)
-NOISE_FLOOR = NOISE**2  # the data's noise variance: the error of the true wave itself, on average
 
 
-def interpolation_val_error(draw: int = 0) -> float:
-    """Validation error of a degree-11 polynomial fitted to the first 12 points of the pool (it hits all 12)."""
-    x, y = (X, Y) if draw == 0 else wavy(n=N_POINTS, noise=NOISE, seed=draw)
-    fit = np.polynomial.Polynomial.fit(x[:12], y[:12], 11)
-    return float(np.mean((fit(x[VALIDATION]) - y[VALIDATION]) ** 2))
+def exact_fit_val_errors(draw: int = 0) -> tuple[float, float]:
+    """On noiseless points of a draw (every y on the wave): the validation error of a degree-11 polynomial through
+    the pool's first 12 points, and of a degree-3 fit to them. q2 asks for the first; the second is its yardstick."""
+    x, y = wavy(n=N_POINTS, noise=0.0, seed=draw)
+    exact, cubic = (np.polynomial.Polynomial.fit(x[:12], y[:12], degree) for degree in (11, 3))
+    return tuple(float(np.mean((fit(x[VALIDATION]) - y[VALIDATION]) ** 2)) for fit in (exact, cubic))
 
 
 def _split_parts(function: Any, n: int, seed: int) -> list[np.ndarray]:
@@ -48,6 +48,9 @@ def _check_split(function: Any) -> str:
             raise NotYet("every example should land in exactly one part: the parts must not overlap or miss any.")
         if list(together) == list(range(n)):
             raise NotYet("the split keeps the original order; shuffle first, in case the data are sorted.")
+        if np.all(np.diff(together) % n == 1):
+            raise NotYet("the split only rotates the indices: each is still followed by the next, so sorted data "
+                         "stay sorted inside every part. Shuffle them instead, with a generator made from `seed`.")
         again = np.concatenate(_split_parts(function, n, seed))
         if list(again) != list(together):
             raise NotYet(f"split({n}, seed={seed}) gave a different split when called again with the same seed, so "
@@ -64,27 +67,24 @@ def _check_split(function: Any) -> str:
     return "Shuffled (differently for each seed), then cut 60 / 20 / 20, with no example in two parts."
 
 
-WHY_NOT_SIZE = {
-    "a": ("about 0.04 is what the true wave itself scores. The training error is zero, but only because the curve "
-          "is forced through 12 noisy points, noise included: what does it do between and beyond them, where the "
-          "validation points lie?"),
-    "b": ("about 0.4 is ten times the floor, roughly what a straight line scores on these points. A curve with as "
-          "many coefficients as points has no freedom left: to hit every noisy point exactly it swings far away "
-          "from the wave between them."),
-    "c": ("about 4 is a hundred times the floor, yet still too little. Nothing is averaged out when the curve must "
-          "pass exactly through every point: between and beyond them it swings many times the wave's height, and "
-          "squared errors of such swings run to hundreds or more."),
+WHY_NOT_NOISELESS = {
+    "b": ("the noise floor is the noise's variance, and here there is no noise: the true wave itself scores 0 on "
+          "these points, so nothing holds a model at 0.04."),
+    "c": ("section 2's curves swung because they were forced through points that sit off the wave by the noise. "
+          "Here every point lies on the wave: what is there to swing toward?"),
+    "d": ("passing through every point is not the harm in itself. Through noisy points it means bending to the "
+          "noise; these 12 points lie exactly on a smooth wave."),
 }
 
 
-def _check_prediction(answer: Any) -> str:
-    choose(answer, "d", WHY_NOT_SIZE, "order_of_magnitude")
-    draws = [interpolation_val_error(draw) for draw in range(20)]
-    true = draws[0]
-    return (f"Far above the floor: on our data it is {true:.0f}, some {true / NOISE_FLOOR:,.0f} times the noise "
-            f"floor, while its training error is zero. On 20 draws of the data it ranges from {min(draws):.0f} to "
-            f"{max(draws):.1e}: how far the curve swings is luck, that it swings is not. A curve with as many "
-            "coefficients as points hits every point, noise included, and swings wildly between them.")
+def _check_noiseless(answer: Any) -> str:
+    choose(answer, "a", WHY_NOT_NOISELESS, "noiseless_error")
+    errors = np.array([exact_fit_val_errors(draw) for draw in range(20)])
+    exact, cubic = errors[0]
+    return (f"Nearly exact: on our points the degree-11 curve scores {exact:.0e}, and at most {errors[:, 0].max():.0e} "
+            f"on 20 draws, while a degree-3 fit to the same points scores {cubic:.4f} (its shape is too simple). "
+            "Overfitting is fitting the noise: with no noise there is nothing to memorise, and the most flexible "
+            "model wins. Capacity is only too much for the noise and the number of points it has to fit.")
 
 
 WHY_NOT_REMEDY = {
@@ -155,42 +155,50 @@ def _check_test_size(answer: Any) -> str:
 q1 = Exercise(
     "Train, validation, test",
     _check_split,
-    ("Shuffle the indices 0 … n − 1 with a generator seeded by `seed`, then cut the shuffled order in three.",
-     "order = np.random.default_rng(seed).permutation(n); cut at int(0.6 * n) and int(0.8 * n)."),
+    ("Shuffle first, then cut. The shuffle must depend on `seed`, and the same seed must give the same order.",
+     "A generator made from the seed shuffles repeatably: np.random.default_rng(seed).permutation(n) is the "
+     "indices 0 … n − 1 in a shuffled order. Cut that one array at two places.",
+     "Call the shuffled array `order` and cut it at int(0.6 * n) and int(0.8 * n): three slices of it."),
     "def split(n, seed):\n    order = np.random.default_rng(seed).permutation(n)\n"
     "    return order[: int(0.6 * n)], order[int(0.6 * n) : int(0.8 * n)], order[int(0.8 * n) :]",
 )
 q2 = Exercise(
-    "Predict: degree 11 on 12 points, on new points",
-    _check_prediction,
-    ("Its training error is zero: 12 coefficients pass the curve through all 12 points. What must the curve do "
-     "between and beyond them, where the validation points lie, to hit every noisy point?",
-     "Bracket it with the explorer: degree 9 on 10 points, and degree 14 on 15 points, also pass through every "
-     "point. Read their validation errors: 12 points lie between the two. Which option is in that range?"),
-    'order_of_magnitude = "d"  # far above the floor: the exact fit swings wildly between its points',
+    "Predict: the exact fit, without noise",
+    _check_noiseless,
+    ("Section 2's degree-14 curve passed through all 15 training points and swung wildly between them. What was it "
+     "bending to reach: the wave, or the noise around it?",
+     "Here every point lies on the wave, so the true wave scores 0: there is no floor. A curve forced through 12 "
+     "points of a smooth wave, with nothing pulling it off the wave: how far does it have to stray between them?",
+     "Overfitting is fitting the noise. Without noise, passing through every point means passing through the wave "
+     "itself at 12 places over one period, and the curve stays on it. Which option is nearly zero?"),
+    'noiseless_error = "a"  # nearly exact: without noise there is nothing to memorise',
 )
 q3 = Exercise(
     "Which remedy first?",
     _check_remedy,
     ("Compare both losses with the noise floor and with each other: is the network memorising, or failing to "
      "learn?",
-     "Both losses close together and far above the floor is underfitting. Which option adds capacity, and "
-     "which ones take it away?"),
+     "Memorising shows as a training loss well below the floor and well below the validation loss. Both losses "
+     "close together and far above the floor is the other problem: underfitting.",
+     "Underfitting is cured by more capacity. Which option adds capacity, and which three take it away?"),
     'remedy = "c"  # underfitting: more capacity; the other three are cures for overfitting',
 )
 q4 = Exercise(
     "Weight decay, many steps",
     _check_shrink,
-    ("With a zero gradient, one step is w − lr × decay × w = (1 − lr × decay) × w. What does the second step "
-     "start from?",
-     "Each step multiplies by the same factor, so after `steps` steps: w × (1 − lr × decay) ** steps."),
+    ("With a zero gradient only the decay moves the weight. Write one step, w − lr × (0 + decay × w), and "
+     "simplify it.",
+     "One step multiplies w by a factor. The second step starts from what the first returned: write two steps out "
+     "and see what happens to that factor.",
+     "After `steps` steps the factor (1 − lr × decay) has been applied `steps` times: raise it to a power."),
     "def shrink(w, lr, decay, steps):\n    return w * (1 - lr * decay) ** steps",
 )
 q5 = Exercise(
     "Calculate: how big a test set?",
     _check_test_size,
-    ("The standard error is the spread of the squared errors divided by √n. Which part changes with n?",
-     "To make √n larger by a factor k = (standard error now) / 0.005, n must grow by k²: "
-     "n = 50 × (standard error / 0.005)²."),
-    "n_test_needed = 50 * (standard_error / 0.005) ** 2  # about 330: the standard error shrinks like 1/sqrt(n)",
+    ("Which parts of the standard error change when you add test points, and which stay about the same?",
+     "The standard error is the spread of the squared errors divided by √n, and the spread stays about the same. "
+     "To divide the standard error by k, √n must grow k times.",
+     "Here k = (the printed standard error) / 0.005, and n must grow by k², starting from the 50 test points."),
+    "n_test_needed = 50 * (standard_error / 0.005) ** 2  # about 328: the standard error shrinks like 1/sqrt(n)",
 )
