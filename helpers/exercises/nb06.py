@@ -52,19 +52,43 @@ def _check_updates(answer: Any) -> str:
             "so 14 epochs.")
 
 
+TARGET_SPREAD = 0.1  # exercise 2: the spread of dL/da a batch must get below
+
+
+def exact_spread(size: float) -> float:
+    """The spread of dL/da at a = b = 0 over all mini-batches of `size` of the 100,000-point line, from the
+    examples' own gradients (−2·x·y there): σ/√B, times the small correction for drawing without replacement.
+    Exact, so the check needs no thousands of big batches."""
+    x, y = _big_line()
+    sigma, n = float(np.std(-2 * x * y)), len(x)
+    return sigma / np.sqrt(size) * np.sqrt((n - size) / (n - 1))
+
+
+def smallest_batch_below(spread: float) -> int:
+    """The smallest batch size whose `exact_spread` is below `spread`."""
+    x, y = _big_line()
+    variance, n = float(np.var(-2 * x * y)), len(x)
+    return int(np.floor(variance * n / (spread**2 * (n - 1) + variance))) + 1  # σ²(n − B)/(B(n − 1)) < spread²
+
+
 def _check_prediction(answer: Any) -> str:
-    predicted = as_number(answer, "my_prediction")
-    small, measured = measured_spread(25), measured_spread(400)
-    if np.isclose(predicted, small, rtol=0.1):
-        raise NotYet("that is the spread at 25: a bigger batch averages more examples, so its spread is smaller.")
-    if np.isclose(predicted, small / 16, rtol=0.15):
-        raise NotYet("that divides by 16, the ratio of the batch sizes: the spread shrinks like 1/√B, not 1/B.")
-    if not np.isclose(predicted, measured, rtol=0.15):
-        direction = "too small" if predicted < measured else "too large"
-        raise NotYet(f"the measured spread is not within 15% of your prediction (yours is {direction}). "
-                     "How much larger is 400 than 25, and what does the square root do to that factor?")
-    return (f"Measured over five seeds: {measured:.2f}. Sixteen times the batch, √16 = 4 times less noise "
-            f"({small:.2f} / 4 = {small / 4:.2f}).")
+    size = as_number(answer, "my_batch_size")
+    need, spread_25 = smallest_batch_below(TARGET_SPREAD), measured_spread(25)
+    linear = 25 * spread_25 / TARGET_SPREAD
+    if not 1 <= size <= len(_big_line()[0]):
+        raise NotYet(f"a batch holds from 1 to {len(_big_line()[0]):,} examples (the whole line), but "
+                     f"my_batch_size is {size:g}.")
+    if abs(size / linear - 1) < 0.15:
+        raise NotYet(f"at {size:,.0f} examples the spread is still {exact_spread(size):.2f}: that grows the batch "
+                     "by the factor the spread must shrink, but the spread shrinks like 1/√B, not 1/B.")
+    if not 0.85 * need <= size <= 1.15 * need:
+        direction = "above" if size < need else "below"
+        raise NotYet(f"at {size:,.0f} examples the spread is {exact_spread(size):.3f}, well {direction} 0.1. "
+                     "By how much must the spread shrink from batches of 25, and what batch growth does that take?")
+    shrink = spread_25 / TARGET_SPREAD
+    return (f"The smallest batch with a spread below 0.1 is {need:,}; yours, {size:,.0f}, has "
+            f"{exact_spread(size):.3f} (it starts from spread_25, itself measured with some noise). To divide the "
+            f"spread by {shrink:.0f}, the batch must grow {shrink:.0f}² times: the spread shrinks like 1/√B.")
 
 
 WHY_NOT_SORTED = {
@@ -121,11 +145,12 @@ def _check_batches(function: Any) -> str:
                              f"full batches of {batch} from {n} examples; then a new epoch starts with a new "
                              "shuffle.")
             steps = np.diff(order) % n  # only full epochs of 10 or more: a short random order can look regular
-            if len(order) == per_epoch * batch >= 10 and np.all(steps == steps[0]):
+            # A batch of all n examples has no order that matters (one update on all of them): nothing to shuffle.
+            if batch < n and len(order) == per_epoch * batch >= 10 and np.all(steps == steps[0]):
                 raise NotYet(f"{what}: epoch {number} takes the examples in a fixed pattern "
                              f"({order[:4].tolist()}, ...), not shuffled: draw a random permutation.")
         full = [order for order in epochs if len(order) == per_epoch * batch]
-        if len(full) > 1 and all(np.array_equal(order, full[0]) for order in full[1:]):
+        if batch < n and len(full) > 1 and all(np.array_equal(order, full[0]) for order in full[1:]):
             raise NotYet(f"{what}: every epoch has the same order. Make the generator once, before the epoch "
                          "loop, and draw a new permutation from it at the start of each epoch.")
         again = _batches_of(call(function, n, batch, updates, 0, what=what), n, batch, updates, what)
@@ -148,11 +173,12 @@ q1 = Exercise(
     "epochs_needed = -(-150 // -(-1050 // 100))  # 11 updates per epoch; 13 epochs give 143, 14 give 154",
 )
 q2 = Exercise(
-    "Predict the noise of a bigger batch",
+    "Predict the batch that is quiet enough",
     _check_prediction,
-    ("Section 1 found how the spread changes when the batch grows tenfold. Here it grows sixteenfold.",
-     "The spread shrinks like 1/√B: sixteen times the batch divides it by √16 = 4."),
-    "my_prediction = spread_25 / 4  # sixteen times the batch, √16 = 4 times less spread",
+    ("Section 1 found how the spread changes when the batch grows tenfold. How many times must the spread "
+     "of batches of 25 shrink to get below 0.1?",
+     "The spread shrinks like 1/√B: to divide it by k, the batch must grow k² times. Here k = spread_25 / 0.1."),
+    "my_batch_size = 25 * (spread_25 / 0.1) ** 2  # the spread must shrink spread_25 / 0.1 times: k² times the batch",
 )
 q3 = Exercise(
     "Why shuffle?",

@@ -25,13 +25,15 @@ def batch_size_explorer(
     levels: Sequence[float] | None = None,
     rates: Mapping[int, float] | None = None,
     by_rate: Mapping[tuple[int, float], tuple[np.ndarray, np.ndarray]] | None = None,
+    seconds_source: str = "measured",
 ) -> LiveFigure:
     """A batch-size slider over finished SGD runs: the path on the loss map, the loss per example seen, and
-    (if `seconds[batch_size]` gives the time of an epoch, measured or from a cost model) the cost of an epoch.
+    (if `seconds[batch_size]` gives the time of an epoch) the cost of an epoch; `seconds_source` says where those
+    times come from ("measured", or the cost model that gave them), in the cost panel's title.
     `floor` (optional) draws the lowest possible loss as a dashed line; `levels` gives the map round levels.
 
-    Every run's path and loss curve stay drawn in light grey, so the chosen one (in colour; its path orange
-    edged in black, under the minimum's star) is always seen against all the others. `runs[batch_size] =
+    Every run's path and loss curve stay drawn in light grey, so the chosen one (orange in every panel; its
+    path edged in black, under the minimum's star) is always seen against all the others. `runs[batch_size] =
     (path, losses)` holds the parameters after every update (path[0] is the start) and the full-data loss at
     each of them; `examples` is the size of the training set.
     All runs are finished before the figure is built: a move only redraws the coloured path and curve.
@@ -55,11 +57,18 @@ def batch_size_explorer(
     surface = Surface.of(surface)
     batch = control(ipywidgets.SelectionSlider, "batch size", options=sizes, value=sizes[len(sizes) // 2])
     fig, (map_ax, loss_ax) = plots.live_figure(ncols=2, size=(10.5, 6.2) if seconds else (10.5, 3.8))
-    surface.draw(map_ax, "path of every update", minimum, levels)
+    filled = plots.draw_contours(map_ax, surface.first, surface.second, surface.losses,
+                                 (surface.first_name, surface.second_name), colorbar=False, levels=levels)
+    map_ax.set(xlim=(surface.first[0], surface.first[-1]), ylim=(surface.second[0], surface.second[-1]),
+               title="path of every update")
+    # On the map's left: on its right the bar's label would sit beside the loss panel's own axis label.
+    fig.colorbar(filled, ax=map_ax, location="left", label="loss on all data (map colours)", format="%g")
     most = max((len(runs[s][1]) - 1) * s for s in sizes)
     loss_ax.set(xscale="log", yscale="log", xlim=(1, most), xlabel="examples seen (log scale)",
                 ylabel="loss on all data (log scale)", title="loss against work done")
-    loss_ax.set_ylim(float(surface.losses.min()) * 0.8, max(float(runs[s][1][0]) for s in sizes) * 1.5)
+    lowest = min(float(surface.losses.min()), np.inf if floor is None else floor)
+    # A decade of room below the lowest loss, where no curve goes: the legend sits there, clear of the curves' tails.
+    loss_ax.set_ylim(lowest * 0.08, max(float(runs[s][1][0]) for s in sizes) * 1.5)
     plots.plain_log_ticks(loss_ax)
     for size in sizes:  # every run in grey, drawn once into the background
         trajectory, losses = runs[size]
@@ -70,11 +79,11 @@ def batch_size_explorer(
                           path_effects=[patheffects.withStroke(linewidth=2.6, foreground="black")])  # any shade
     star = map_ax.plot(*(minimum or (np.nan, np.nan)), marker="*", ms=14, color=plots.PALETTE["yellow"], mec="black",
                        ls="none")[0]  # drawn after the paths, so it stays on top of them
-    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, drawstyle="steps-post")
+    (curve,) = loss_ax.plot([], [], color=plots.PALETTE["orange"], lw=2, drawstyle="steps-post")  # as its path
     if floor is not None:
         loss_ax.axhline(floor, color="black", ls="--", lw=1, label="lowest possible loss")
     loss_ax.plot([], [], color="darkgrey", lw=0.8, label="every batch size" + (", its best rate" if rates else ""))
-    loss_ax.plot([], [], color=plots.PALETTE["blue"], lw=2, label="the chosen one")
+    loss_ax.plot([], [], color=plots.PALETTE["orange"], lw=2, label="the chosen one")
     loss_ax.legend(loc="lower left", fontsize="small")
     animated: tuple[Artist, ...] = (path, star, curve)
     if seconds:  # under the other two, across the figure: a third column would make a laptop shrink them all
@@ -84,9 +93,9 @@ def batch_size_explorer(
         cost_ax = fig.add_subplot(rows[1, :])
         cost_ax.bar(range(len(sizes)), [1000 * seconds[s] for s in sizes], color="lightgrey")
         cost_ax.set(xticks=range(len(sizes)), xticklabels=sizes, yscale="log", xlabel="batch size",
-                    ylabel="ms per epoch (log scale)", title="cost of an epoch")
+                    ylabel="ms per epoch (log scale)", title=f"cost of an epoch, {seconds_source}")
         plots.plain_log_ticks(cost_ax, "y")
-        (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["blue"])
+        (highlight,) = cost_ax.bar([0], [1000 * seconds[sizes[0]]], color=plots.PALETTE["orange"])
         animated += (highlight,)
 
     controls: dict[str, ipywidgets.ValueWidget] = {"batch": batch}
