@@ -1033,13 +1033,22 @@ UNIX = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="Windows has 
 ALARMS = [pytest.param(True, id="setitimer", marks=UNIX), pytest.param(False, id="timer thread (Windows)")]
 
 
+@pytest.fixture
+def kernel_sigint():
+    """SIGINT handled as in a kernel running a cell (KeyboardInterrupt). The test process's own handler may be
+    another: the browser tests' asyncio loop, in the same worker, leaves one that does not raise."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def _loops_forever(_z):
     while True:
         pass
 
 
 @pytest.mark.parametrize("signals", ALARMS)
-def test_a_real_interrupt_during_a_check_still_interrupts(signals, monkeypatch):
+def test_a_real_interrupt_during_a_check_still_interrupts(signals, monkeypatch, kernel_sigint):
     monkeypatch.setattr(running, "USE_SIGNALS", signals)
 
     def interrupted(z):  # the learner presses stop while their function runs
@@ -1057,7 +1066,7 @@ def test_a_real_interrupt_during_a_check_still_interrupts(signals, monkeypatch):
 
 @UNIX
 @pytest.mark.parametrize("signals", ALARMS)
-def test_no_alarm_is_left_to_ring_after_a_check(signals, monkeypatch):
+def test_no_alarm_is_left_to_ring_after_a_check(signals, monkeypatch, kernel_sigint):
     monkeypatch.setattr(running, "USE_SIGNALS", signals)
     monkeypatch.setattr(exercises, "TIME_LIMIT", 0.3)
 
