@@ -26,7 +26,7 @@ from urllib.request import url2pathname
 
 import numpy as np
 
-from helpers.release import REPOSITORY, TAG
+from helpers.release import DISTRIBUTION, REPOSITORY, TAG
 from helpers.synthetic import noisy_line, quadratic, ring, wave, wavy, xor  # noqa: F401  (re-exported)
 from helpers.validate import positive_int
 
@@ -60,7 +60,6 @@ CHECKSUMS = {
 }
 
 
-DISTRIBUTION = "deep-learning-basics"  # the name in pyproject.toml
 
 
 def restore_command(name: str) -> str | None:
