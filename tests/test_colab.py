@@ -14,42 +14,30 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import inspect
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from nbval.plugin import coalesce_streams, find_comment_markers, find_metadata_tags, transform_streams_for_comparison
 
 from helpers import check_env
 from helpers.authoring import notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
 from tests.harness import in_kernel
+from tests.kernels import CACHE, MODULE_OF, kernel_cell, kernel_facts, printed, python_311, text_differences
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.colab
 COLAB_REQUIREMENTS = Path(__file__).with_name("colab-requirements.txt")
-CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deep-learning-basics"
 LIVE_FIGURE = re.compile(r"widgets\.(?:\w+_explorer|LossCurve)\(")
 SWEPT_FIGURE = re.compile(r"widgets\.\w+_explorer\(")  # the LiveFigures; a LossCurve has no controls
-# What nbval leaves out of the comparison (its default skip list, images included): the rest is compared.
-NOT_COMPARED = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
-                notebooks.WIDGET_VIEW, "image/png", "image/jpeg"}
-# The distributions whose version the kernel reports from the module it imported, and that module's name.
-MODULE_OF = {"ipywidgets": "ipywidgets", "ipython": "IPython", "ipykernel": "ipykernel", "numpy": "numpy",
-             "matplotlib": "matplotlib", "pillow": "PIL", "torch": "torch"}
 
 
 @dataclass(frozen=True)
@@ -62,13 +50,6 @@ class Kernel:
 
 COLAB = Kernel("colab-stand-in", COLAB_REQUIREMENTS)
 THIS_ENVIRONMENT = Kernel("python3", ROOT / "requirements.txt")
-
-
-def python_311() -> str | None:
-    """A Python 3.11 interpreter to build the Colab venv from: this venv's base interpreter first."""
-    candidates = [Path(sys.base_prefix) / "bin" / "python3.11", shutil.which("python3.11"),
-                  *sorted(Path.home().glob(".pyenv/versions/3.11*/bin/python3.11"))]
-    return next((str(c) for c in candidates if c and Path(c).is_file()), None)
 
 
 def venv_folder(python: str) -> Path:
@@ -132,18 +113,6 @@ def course_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_course_source(tmp_path_factory.mktemp("github") / "course")
 
 
-def kernel_facts(modules: dict[str, str]) -> dict:
-    """Sent to the notebook's kernel after its last cell: the version of each of `modules` (by distribution name)
-    it imported, where `helpers` came from and whether it was Colab's kernel."""
-    import importlib
-    import sys
-
-    import helpers
-
-    versions = {name: importlib.import_module(module).__version__ for name, module in modules.items()}
-    return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
-
-
 def move_every_slider(in_kernel: str) -> dict:
     """Sent to the notebook's kernel after its last cell: the suite's slider sweep (`slider_problems` of
     tests/harness/in_kernel.py, loaded by its path at `in_kernel`, so the kernel's `helpers` stays the clone's).
@@ -153,51 +122,6 @@ def move_every_slider(in_kernel: str) -> dict:
     report, problems, _ = runpy.run_path(in_kernel)["slider_problems"]()
     return {"figures": len({r["figure"] for r in report}), "controls": len(report),
             "moves": sum(r["moves"] for r in report), "problems": problems}
-
-
-def kernel_cell(function: Any, *args: Any) -> nbformat.NotebookNode:
-    """A code cell that defines `function` (plain, self-contained code in this file), calls it with `args` (plain
-    values) and prints the result as JSON."""
-    call = f"{function.__name__}({', '.join(map(repr, args))})"
-    return nbformat.v4.new_code_cell(f"{inspect.getsource(function)}\nimport json\nprint(json.dumps({call}))")
-
-
-def printed(cell: nbformat.NotebookNode) -> Any:
-    """What a `kernel_cell` printed, read back."""
-    return json.loads("".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream"))
-
-
-def compared_text(outputs: list) -> dict[str, list]:
-    """The parts of a cell's outputs nbval compares (streams, text/plain and other text, by key), in order."""
-    parts = defaultdict(list)
-    for output in transform_streams_for_comparison(coalesce_streams(copy.deepcopy(outputs))):
-        for key, value in output.items():
-            if key == "data":
-                for mime, content in value.items():
-                    if mime not in NOT_COMPARED:
-                        parts[mime].append(content)
-            elif key not in NOT_COMPARED:
-                parts[key].append(value)
-    return dict(parts)
-
-
-def nbval_compares(cell: nbformat.NotebookNode) -> bool:
-    """Whether nbval compares this cell's output: not if a tag or a comment (`# NBVAL_IGNORE_OUTPUT`) says not."""
-    options = dict(find_metadata_tags(cell.metadata))
-    options.update(find_comment_markers(cell.source))
-    return options.get("check", True) and not options.get("skip", False)
-
-
-def text_differences(committed: nbformat.NotebookNode, ran: nbformat.NotebookNode) -> list[str]:
-    """Every code cell whose compared text differs from the committed notebook's, with both versions."""
-    differences = []
-    for index, (mine, theirs) in enumerate(zip(committed.cells, ran.cells, strict=False)):
-        if mine.cell_type != "code" or not nbval_compares(mine):
-            continue
-        if compared_text(mine.outputs) != compared_text(theirs.outputs):
-            differences.append(f"cell {index}:\n  committed: {compared_text(mine.outputs)}\n"
-                               f"  on this kernel: {compared_text(theirs.outputs)}")
-    return differences
 
 
 def write_kernelspec(folder: Path, python: str) -> str:

@@ -23,8 +23,8 @@ from jupyter_client.manager import start_new_kernel
 
 from helpers import session
 from tests.harness import offline
+from tests.kernels import compared_text, kernel_cell
 from tests.paths import NOTEBOOKS
-from tests.test_colab import compared_text, kernel_cell
 
 STOP_AFTER = 0.9  # seconds into the cell: within its first second, after `WORST_MOMENT` (0.3-0.7 s here)
 WORST_MOMENT = "sympy.printing"  # a stop as PyTorch's first optimizer starts importing this leaves sympy broken

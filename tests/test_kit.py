@@ -26,7 +26,7 @@ import pytest
 
 from helpers import check_env
 from helpers.authoring import kit, wheels
-from tests.test_colab import CACHE, MODULE_OF, kernel_cell, kernel_facts, printed, python_311, text_differences
+from tests.kernels import CACHE, MODULE_OF, kernel_cell, kernel_facts, printed, python_311, text_differences
 
 NOTEBOOK = "01_the_neuron.ipynb"
 
