@@ -1,15 +1,21 @@
 """Keeping a learner's kernel usable through the accidents of a session.
 
+- `keep_kernel_usable`: what every notebook's setup cell (its first code cell) calls. From then on, in that
+  kernel, a stop pressed during an import waits for the import to finish, and a `NameError` says to run the cells
+  above first. On Colab it also writes an IPython startup file, so a kernel restarted in the same runtime does both
+  from its first cell on.
 - `load_torch_compiler`: PyTorch imports its compiler stack (torch._dynamo, and sympy with it, about a second)
   the first time an optimizer is made. A stop pressed during that import leaves sympy half-imported, and every
   later optimizer fails until the kernel is restarted. The notebooks that train with `torch.optim` call this in
-  their import cell, so that import is finished, with a stop held back until it is, before any lesson cell runs.
+  their import cell, so that import is finished, with a stop held back until it is, before any lesson cell runs
+  (also in a kernel restarted and started from the import cell, where the setup cell did not run).
 - `explain_missing_names`: a kernel that was restarted and then asked to run a cell from the middle of a
   notebook answers with a bare `NameError`. This adds one sentence saying to run the cells above first. Nothing
   of the course runs in a restarted kernel before that cell, so IPython must load it when the kernel starts:
-  `python -m helpers.session` adds one line to this Python environment's IPython kernel config
-  (`<sys.prefix>/etc/ipython/ipython_kernel_config.py`) that loads this module as an IPython extension.
-- `hold_stops_during_imports`: loaded the same way, it makes a stop pressed during any import (a notebook's
+  on your own computer, `python -m helpers.session` adds one line to this Python environment's IPython kernel
+  config (`<sys.prefix>/etc/ipython/ipython_kernel_config.py`) that loads this module as an IPython extension;
+  on Colab the setup cell's startup file does it.
+- `hold_stops_during_imports`: loaded the same ways, it makes a stop pressed during any import (a notebook's
   import cell, 2-3 s) wait until that import is complete, instead of leaving a package half-imported.
 """
 
@@ -29,6 +35,7 @@ TORCH_COMPILER = "torch._dynamo"  # what torch.optim's first optimizer imports (
 RUN_ABOVE_FIRST = ("If a cell above defines it, run the cells above first: Run > Run All Above Selected Cell "
                    "(on Colab: Runtime > Run before)")
 # IPython reads this from a kernel config file before the first cell: kernels started after a restart run it too.
+COLAB_STARTUP_NAME = "50-deep-learning-basics.py"  # startup files run in name order; the number leaves room
 KERNEL_CONFIG = ('# helpers/session.py: a NameError says to run the cells above first; a stop waits for an import\n'
                  'c.InteractiveShellApp.extensions.append("helpers.session")\n')
 
@@ -116,6 +123,43 @@ def load_ipython_extension(shell: Any) -> None:
     """`%load_ext helpers.session`, and what `KERNEL_CONFIG` asks every kernel to do when it starts."""
     explain_missing_names(shell)
     hold_stops_during_imports()
+
+
+def colab_startup_file(course: Path) -> str:
+    """The IPython startup file `keep_kernel_usable` writes on Colab, for the course fetched into `course`."""
+    return (f"# Written by the Deep Learning Basics setup cell (helpers/session.py): a kernel restarted in this Colab\n"
+            f"# runtime still explains a NameError and lets an import finish before a stop.\n"
+            f"def _course_session():\n"
+            f"    import sys\n"
+            f"    if {str(course)!r} not in sys.path:\n"
+            f"        sys.path.insert(0, {str(course)!r})\n"
+            f"    try:\n"
+            f"        get_ipython().extension_manager.load_extension(\"helpers.session\")\n"
+            f"    except ImportError:  # the course's folder was deleted: the setup cell fetches it again\n"
+            f"        pass\n\n\n"
+            f"_course_session()\n"
+            f"del _course_session\n")
+
+
+def keep_kernel_usable(shell: Any = None) -> Path | None:
+    """Called by every notebook's setup cell: in this IPython kernel (or `shell`), a stop waits for an import to
+    finish and a `NameError` says to run the cells above first. On Colab (`google.colab` imported), also write
+    `COLAB_STARTUP_NAME` in the kernel's IPython startup folder, so a restarted kernel does the same from its first
+    cell: Colab keeps the folder until its runtime is deleted, and nothing of a learner's computer is touched.
+    Returns the startup file written, if any. Does nothing outside IPython."""
+    if shell is None:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    if shell is None:
+        return None
+    shell.extension_manager.load_extension(__name__)
+    if "google.colab" not in sys.modules:
+        return None
+    startup = Path(shell.profile_dir.startup_dir) / COLAB_STARTUP_NAME
+    startup.parent.mkdir(parents=True, exist_ok=True)
+    startup.write_text(colab_startup_file(Path(__file__).resolve().parent.parent), encoding="utf-8")
+    return startup
 
 
 def install_kernel_config(folder: Path) -> Path:

@@ -27,11 +27,20 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from helpers import check_env
+from helpers import check_env, session
 from helpers.authoring import notebooks
 from tests.course_source import AFTER_THE_RELEASE, colab_stand_in, make_course_source
 from tests.harness import in_kernel
-from tests.kernels import CACHE, MODULE_OF, kernel_cell, kernel_facts, printed, python_311, text_differences
+from tests.kernels import (
+    CACHE,
+    MODULE_OF,
+    colab_restart,
+    kernel_cell,
+    kernel_facts,
+    printed,
+    python_311,
+    text_differences,
+)
 from tests.paths import ROOT
 
 pytestmark = pytest.mark.colab
@@ -178,3 +187,14 @@ def test_notebook_runs_on_colab_and_every_slider_moves(kernel: Kernel, name: str
     assert sweep["figures"] == sum(bool(SWEPT_FIGURE.search(cell.source)) for cell in live_cells)
     assert sweep["problems"] == []
     assert text_differences(committed, nb) == []
+
+
+def test_on_colabs_versions_a_restarted_kernel_explains_a_name_error_and_holds_stops(colab_python, course_source,
+                                                                                       tmp_path, monkeypatch):
+    """Colab's IPython 7.34 and ipykernel 6.17: the setup cell's startup file loads `helpers.session` in the kernel
+    that Runtime > Restart session starts (tests/test_kernel_session.py does the same on this environment)."""
+    monkeypatch.setenv("JUPYTER_PATH", write_kernelspec(tmp_path / "jupyter", colab_python))
+    said = colab_restart(tmp_path / "colab", course_source, COLAB.name, tmp_path / "content")
+    assert said == {"startup file": session.COLAB_STARTUP_NAME, "before the restart": True, "after": True,
+                    "name error": [f"NameError: name 'np' is not defined. {session.RUN_ABOVE_FIRST}"],
+                    "helpers": str((tmp_path / "content" / "course" / "helpers" / "__init__.py").resolve())}

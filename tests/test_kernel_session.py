@@ -10,72 +10,24 @@ from __future__ import annotations
 
 import _thread
 import ast
-import os
-import queue
 import signal
 import time
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from helpers import session
+from helpers.authoring import notebooks
+from tests.course_source import make_course_source
 from tests.harness import offline
-from tests.kernels import compared_text, kernel_cell
+from tests.kernels import Kernel, ask, colab_restart, compared_text, errors, holds_stops, kernel_cell
 from tests.paths import NOTEBOOKS
 
 STOP_AFTER = 0.9  # seconds into the cell: within its first second, after `WORST_MOMENT` (0.3-0.7 s here)
 WORST_MOMENT = "sympy.printing"  # a stop as PyTorch's first optimizer starts importing this leaves sympy broken
 IMPORT_CELL_WORST_MOMENT = "torch.fx"  # a stop as `import torch` reaches this leaves torch half-imported
 TRAINERS = {"networks.train", "torch.optim"}  # what trains, called directly or by a function an earlier cell defines
-
-
-class Kernel:
-    """A fresh kernel of this environment, working in the notebooks' folder; `run` sends it one cell."""
-
-    def __init__(self, **environment: str) -> None:
-        env = {**os.environ, "PYTHONHASHSEED": "0", **environment}  # the hash seed the committed outputs ran with
-        self.manager, self.client = start_new_kernel(kernel_name="python3", cwd=str(NOTEBOOKS), env=env)
-
-    def __enter__(self) -> Kernel:
-        return self
-
-    def __exit__(self, *_: Any) -> None:
-        self.client.stop_channels()
-        self.manager.shutdown_kernel(now=True)
-
-    def run(self, source: str, stop_after: float | None = None, timeout: float = 120) -> list[nbformat.NotebookNode]:
-        """Run `source` as a cell and return its outputs; with `stop_after`, interrupt it (the stop button) that
-        many seconds after the kernel started it."""
-        msg_id = self.client.execute(source)  # kept in the history, and its result in Out, as Jupyter does
-        outputs: list[nbformat.NotebookNode] = []
-        started = None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if stop_after is not None and started is not None and time.monotonic() - started >= stop_after:
-                self.manager.interrupt_kernel()
-                stop_after = None
-            try:
-                message = self.client.get_iopub_msg(timeout=0.005)
-            except queue.Empty:
-                continue
-            if message["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = message["msg_type"], message["content"]
-            if kind == "status" and content["execution_state"] == "busy":
-                started = time.monotonic()
-            elif kind == "status" and content["execution_state"] == "idle":
-                return outputs
-            elif kind in ("stream", "display_data", "execute_result", "error"):
-                outputs.append(nbformat.v4.output_from_msg(message))
-        raise TimeoutError(f"the cell did not finish in {timeout} s:\n{source}")
-
-
-def errors(outputs: list[nbformat.NotebookNode]) -> list[str]:
-    """The errors among a cell's outputs, as `Name: message`."""
-    return [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
 
 
 def calls(tree: ast.AST) -> set[str]:
@@ -221,6 +173,12 @@ def test_the_kernel_config_is_added_once_and_keeps_what_the_file_had(tmp_path: P
     assert made.read_text(encoding="utf-8") == session.KERNEL_CONFIG
 
 
+def guarded_home(folder: Path) -> str:
+    """An IPython folder of its own whose kernels have only the offline guard; returns it, for IPYTHONDIR."""
+    offline.startup_file(folder)
+    return str(folder)
+
+
 def configured_home(folder: Path) -> str:
     """An IPython folder whose kernels read the config `python -m helpers.session` installs, with the offline
     guard; returns it, for IPYTHONDIR."""
@@ -229,19 +187,43 @@ def configured_home(folder: Path) -> str:
     return str(folder)
 
 
-def test_a_stop_in_the_import_cell_waits_for_the_import_then_the_cell_runs_again(tmp_path: Path):
+@pytest.mark.parametrize("loaded_by", ["setup cell", "kernel config"])
+def test_a_stop_in_the_import_cell_waits_for_the_import_then_the_cell_runs_again(loaded_by: str, tmp_path: Path):
     """Two stops, as in the training cell's test, in notebook 03's import cell (numpy, matplotlib, PyTorch): without
-    `session.hold_stops_during_imports` (loaded by the kernel config), the second run fails with `partially
-    initialized module 'torch' has no attribute 'jit'` (or 'fx', or numpy's or matplotlib's like it)."""
+    `session.hold_stops_during_imports`, the second run fails with `partially initialized module 'torch' has no
+    attribute 'jit'` (or 'fx', or numpy's or matplotlib's like it). It is loaded by the notebook's setup cell, which
+    runs first (every learner), or by the kernel config of `python -m helpers.session` (a kernel restarted and
+    started from the import cell). A NameError then says what to run."""
     nb = nbformat.read(NOTEBOOKS / "03_gradient_descent.ipynb", as_version=4)
-    import_cell = next(cell for cell in nb.cells if cell.cell_type == "code" and "from helpers" in cell.source)
-    with Kernel(IPYTHONDIR=configured_home(tmp_path)) as kernel:
+    setup_cell, import_cell = (cell for cell in nb.cells[1:3])
+    assert setup_cell.source == notebooks.SETUP_CELL and "from helpers" in import_cell.source
+    home = configured_home(tmp_path) if loaded_by == "kernel config" else guarded_home(tmp_path)
+    with Kernel(IPYTHONDIR=home) as kernel:
+        if loaded_by == "setup cell":
+            if ask(kernel, holds_stops):
+                pytest.skip("this environment's kernels load helpers.session from its config (python -m "
+                            "helpers.session was run): the setup cell's own part cannot be seen here")
+            assert not errors(kernel.run(setup_cell.source))
+        assert ask(kernel, holds_stops)
         assert not errors(kernel.run(kernel_cell(stop_when_imported, IMPORT_CELL_WORST_MOMENT).source))
         stopped = kernel.run(import_cell.source, stop_after=STOP_AFTER)
         assert set(errors(stopped)) <= {"KeyboardInterrupt: "}, errors(stopped)
         assert not errors(kernel.run(kernel_cell(forget_stop_when_imported).source))
         again = errors(kernel.run(import_cell.source))
+        missing = errors(kernel.run("undefined_name"))
     assert not again, f"the import cell, run again after a stop: {again}"
+    assert missing == [f"NameError: name 'undefined_name' is not defined. {session.RUN_ABOVE_FIRST}"]
+
+
+def test_on_colab_a_restarted_kernel_still_explains_a_name_error_and_holds_stops(tmp_path: Path):
+    """The setup cell on Colab (this environment's kernel with the stand-in `google.colab`; the Colab test does it
+    on Colab's versions) writes an IPython startup file, so the kernel after Runtime > Restart session loads
+    `helpers.session` before its first cell, from the course it fetched."""
+    said = colab_restart(tmp_path / "colab", make_course_source(tmp_path / "github" / "course"), "python3",
+                         tmp_path / "content")
+    assert said == {"startup file": session.COLAB_STARTUP_NAME, "before the restart": True, "after": True,
+                    "name error": [f"NameError: name 'np' is not defined. {session.RUN_ABOVE_FIRST}"],
+                    "helpers": str((tmp_path / "content" / "course" / "helpers" / "__init__.py").resolve())}
 
 
 def test_a_lesson_cell_in_a_fresh_kernel_says_to_run_the_cells_above_first(tmp_path: Path):

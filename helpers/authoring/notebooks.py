@@ -41,7 +41,7 @@ LANGUAGE_INFO = {
 }
 SETUP_MARKER = "# Setup:"
 EXERCISE_CHECK = re.compile(r"^(q\d+)\.check\(.*\)\s*$", re.M)
-SETUP_CELL = f"""{SETUP_MARKER} nothing happens on your own computer or on Binder. On Colab this fetches the course.
+SETUP_CELL = f"""{SETUP_MARKER} on Colab this fetches the course; everywhere it makes stops and restarts safe.
 import os
 import sys
 
@@ -52,7 +52,10 @@ if "google.colab" in sys.modules:
         if os.system(f"git clone --quiet --depth 1 --branch {TAG} {{source}} course") != 0:
             raise SystemExit(f"Could not fetch the course from {{source}}. Check the network and run this cell again.")
     if os.path.abspath("course") not in sys.path:  # safe to run again
-        sys.path.insert(0, os.path.abspath("course"))"""
+        sys.path.insert(0, os.path.abspath("course"))
+from helpers import session
+
+session.keep_kernel_usable()"""
 
 
 def notebook_paths() -> list[Path]:
