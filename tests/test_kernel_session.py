@@ -187,23 +187,20 @@ def configured_home(folder: Path) -> str:
     return str(folder)
 
 
-@pytest.mark.parametrize("loaded_by", ["setup cell", "kernel config"])
-def test_a_stop_in_the_import_cell_waits_for_the_import_then_the_cell_runs_again(loaded_by: str, tmp_path: Path):
-    """Two stops, as in the training cell's test, in notebook 03's import cell (numpy, matplotlib, PyTorch): without
-    `session.hold_stops_during_imports`, the second run fails with `partially initialized module 'torch' has no
-    attribute 'jit'` (or 'fx', or numpy's or matplotlib's like it). It is loaded by the notebook's setup cell, which
-    runs first (every learner), or by the kernel config of `python -m helpers.session` (a kernel restarted and
-    started from the import cell). A NameError then says what to run."""
+def test_a_stop_in_the_import_cell_waits_for_the_import_then_the_cell_runs_again(tmp_path: Path):
+    """Two stops, as in the training cell's test, in notebook 03's import cell (numpy, matplotlib, PyTorch), after
+    its setup cell: without `session.hold_stops_during_imports`, which the setup cell loads, the second run fails
+    with `partially initialized module 'torch' has no attribute 'jit'` (or 'fx', or numpy's or matplotlib's like
+    it). A NameError then says what to run. (The kernel config of `python -m helpers.session` loads the same
+    extension: the fresh-kernel test below.)"""
     nb = nbformat.read(NOTEBOOKS / "03_gradient_descent.ipynb", as_version=4)
-    setup_cell, import_cell = (cell for cell in nb.cells[1:3])
+    setup_cell, import_cell = nb.cells[1], nb.cells[2]
     assert setup_cell.source == notebooks.SETUP_CELL and "from helpers" in import_cell.source
-    home = configured_home(tmp_path) if loaded_by == "kernel config" else guarded_home(tmp_path)
-    with Kernel(IPYTHONDIR=home) as kernel:
-        if loaded_by == "setup cell":
-            if ask(kernel, holds_stops):
-                pytest.skip("this environment's kernels load helpers.session from its config (python -m "
-                            "helpers.session was run): the setup cell's own part cannot be seen here")
-            assert not errors(kernel.run(setup_cell.source))
+    with Kernel(IPYTHONDIR=guarded_home(tmp_path)) as kernel:
+        if ask(kernel, holds_stops):
+            pytest.skip("this environment's kernels load helpers.session from its config (`python -m helpers.session` "
+                        "was run), so the setup cell's part cannot be seen here; .ci/run's fresh venv runs this")
+        assert not errors(kernel.run(setup_cell.source))
         assert ask(kernel, holds_stops)
         assert not errors(kernel.run(kernel_cell(stop_when_imported, IMPORT_CELL_WORST_MOMENT).source))
         stopped = kernel.run(import_cell.source, stop_after=STOP_AFTER)

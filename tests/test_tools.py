@@ -159,7 +159,7 @@ def test_normalise_refuses_a_notebook_without_a_title():
         notebooks.normalise(nb, "x.ipynb")
 
 
-def test_setup_cell_does_nothing_outside_colab(tmp_path, monkeypatch):
+def test_setup_cell_fetches_nothing_and_changes_no_path_outside_colab(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path_before = list(sys.path)
     namespace = {}
