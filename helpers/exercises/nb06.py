@@ -87,7 +87,8 @@ def _check_prediction(answer: Any) -> str:
                      "By how much must the spread shrink from batches of 25, and what batch growth does that take?")
     shrink = spread_25 / TARGET_SPREAD
     return (f"The smallest batch with a spread below 0.1 is {need:,}; yours, {size:,.0f}, has "
-            f"{exact_spread(size):.3f} (it starts from spread_25, itself measured with some noise). To divide the "
+            f"{exact_spread(size):.3f}: close enough, since it starts from spread_25, itself measured with some noise "
+            "(any answer within 15% of the smallest counts). To divide the "
             f"spread by {shrink:.0f}, the batch must grow {shrink:.0f}² times: the spread shrinks like 1/√B.")
 
 
