@@ -823,6 +823,7 @@ def test_overfitting_checkers():
     fixed_cut = q.q1.feedback(lambda n, seed: np.split(np.random.default_rng(seed).permutation(n), [60, 80]))
     assert "30, 10 and 10" in fixed_cut[1]
     assert "use `seed`" in q.q1.feedback(lambda n, seed: split_by_hand(n, 0))[1]
+    assert "seed=2" in q.q1.feedback(lambda n, seed: split_by_hand(n, seed % 2))[1]
 
     def seed_ignored(n, seed):  # a new split on every call, so nobody can repeat the experiment
         return np.split(np.random.permutation(n), [3 * n // 5, 4 * n // 5])  # noqa: NPY002 (the mistake under test)

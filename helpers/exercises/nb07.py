@@ -37,7 +37,7 @@ def _split_parts(function: Any, n: int, seed: int) -> list[np.ndarray]:
 def _check_split(function: Any) -> str:
     seen: list[list[int]] = []
     train_only_in_first_block = True  # every train part inside 0 … 0.6 n − 1: each block shuffled on its own
-    for n, seed in ((100, 0), (50, 3), (100, 1)):
+    for n, seed in ((100, 0), (50, 3), (100, 1), (100, 2)):
         parts = _split_parts(function, n, seed)
         sizes, want = tuple(len(part) for part in parts), (int(0.6 * n), int(0.2 * n), n - int(0.8 * n))
         if sizes != want:
@@ -64,6 +64,9 @@ def _check_split(function: Any) -> str:
                      "only one end of them. Shuffle all n indices first, then cut the shuffled order in three.")
     if seen[0] == seen[2]:
         raise NotYet("split(100, seed=0) and split(100, seed=1) give the same order: use `seed` for the shuffle.")
+    if seen[0] == seen[3]:
+        raise NotYet("split(100, seed=0) and split(100, seed=2) give the same order: use all of `seed` for the "
+                     "shuffle, not only part of it (such as seed % 2).")
     return "Shuffled (differently for each seed), then cut 60 / 20 / 20, with no example in two parts."
 
 
