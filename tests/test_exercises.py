@@ -824,6 +824,7 @@ def test_overfitting_checkers():
     assert "30, 10 and 10" in fixed_cut[1]
     assert "use `seed`" in q.q1.feedback(lambda n, seed: split_by_hand(n, 0))[1]
     assert "seed=2" in q.q1.feedback(lambda n, seed: split_by_hand(n, seed % 2))[1]
+    assert "seed=1) and split(100, seed=2" in q.q1.feedback(lambda n, seed: split_by_hand(n, min(seed, 1)))[1]
 
     def seed_ignored(n, seed):  # a new split on every call, so nobody can repeat the experiment
         return np.split(np.random.permutation(n), [3 * n // 5, 4 * n // 5])  # noqa: NPY002 (the mistake under test)

@@ -64,9 +64,10 @@ def _check_split(function: Any) -> str:
                      "only one end of them. Shuffle all n indices first, then cut the shuffled order in three.")
     if seen[0] == seen[2]:
         raise NotYet("split(100, seed=0) and split(100, seed=1) give the same order: use `seed` for the shuffle.")
-    if seen[0] == seen[3]:
-        raise NotYet("split(100, seed=0) and split(100, seed=2) give the same order: use all of `seed` for the "
-                     "shuffle, not only part of it (such as seed % 2).")
+    for first, second, seeds in ((0, 3, "seed=0) and split(100, seed=2"), (2, 3, "seed=1) and split(100, seed=2")):
+        if seen[first] == seen[second]:
+            raise NotYet(f"split(100, {seeds}) give the same order: use all of `seed` for the shuffle, not only "
+                         "part of it (such as seed % 2 or min(seed, 1)).")
     return "Shuffled (differently for each seed), then cut 60 / 20 / 20, with no example in two parts."
 
 
