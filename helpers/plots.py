@@ -281,15 +281,12 @@ MISTAKE_COLUMNS, MISTAKE_ROWS = 10, 2  # at most 20 pictures: enough to see whic
 
 def draw_mistakes(
     images: np.ndarray, true: Sequence[int], guessed: Sequence[int], value_range: tuple[float, float] = (0, 16),
-    confidence: Sequence[float] | None = None,
 ) -> tuple[Figure | None, str]:
-    """Notebook 08: the misread images in a grid of at most two rows of ten, each framed and titled
-    "true → guess", and a sentence counting them, the ones not drawn included.
+    """Notebook 08: the misread images in a grid of at most two rows of ten, each titled "true → guess", and a
+    sentence counting them, the ones not drawn included.
 
-    With `confidence` (the share the model gave each wrong guess), each title ends in that share, e.g.
-    "3 → 8 (0.71)", and the most confident mistakes are drawn first: those are the ones that say most about
-    the model. The figure's size depends on how many pictures are drawn, never on how many mistakes there are:
-    an undertrained model misreads hundreds of digits, and one picture each made a strip tens of thousands of
+    The figure's size depends on how many pictures are drawn, never on how many mistakes there are: an
+    undertrained model misreads hundreds of digits, and one picture each made a strip tens of thousands of
     pixels wide that took a minute to draw. Returns the figure (made with pyplot, so `plt.show()` shows it;
     None when there is no mistake) and the sentence.
     """
@@ -300,27 +297,16 @@ def draw_mistakes(
     images = finite_array("images", images, ndim=3)
     true = finite_array("true", true, ndim=1, length=len(images))
     guessed = finite_array("guessed", guessed, ndim=1, length=len(images))
-    order = np.arange(len(images))
-    if confidence is not None:
-        confidence = finite_array("confidence", confidence, ndim=1, length=len(images))
-        order = np.argsort(-confidence, kind="stable")  # the most confident mistakes first
     total, shown = len(images), min(len(images), MISTAKE_COLUMNS * MISTAKE_ROWS)
     columns, rows = min(shown, MISTAKE_COLUMNS), -(-shown // MISTAKE_COLUMNS)
     fig, axes = plt.subplots(rows, columns, figsize=(1.2 * columns, 1.7 * rows), layout="constrained", squeeze=False)
+    drawn = zip(axes.ravel()[:shown], images[:shown], true[:shown], guessed[:shown], strict=True)
+    for ax, image, label, guess in drawn:
+        ax.imshow(image, cmap="gray_r", vmin=value_range[0], vmax=value_range[1])
+        ax.set_title(f"{label:.0f} → {guess:.0f}", fontsize=10)
     for ax in axes.flat:
-        ax.axis("off")  # the empty places of a last row that is not full; drawn places get their frame back below
-    for ax, index in zip(axes.ravel()[:shown], order[:shown], strict=True):
-        ax.imshow(images[index], cmap="gray_r", vmin=value_range[0], vmax=value_range[1])
-        share = "" if confidence is None else f" ({confidence[index]:.2f})"
-        ax.set_title(f"{true[index]:.0f} → {guessed[index]:.0f}{share}", fontsize=10)
-        ax.axis("on")
-        ax.set(xticks=[], yticks=[])
-        plt.setp(ax.spines.values(), visible=True, color="0.6", linewidth=0.6)  # a frame: blank pixels are white
-    share_said = "" if confidence is None else ", then the share the model gave its guess,"
-    titles = f"true → guess{share_said} above each"
+        ax.axis("off")  # the empty places of a last row that is not full, too
     if shown == total:
-        most_confident_first = "" if confidence is None else ", most confident first"
-        return fig, f"{total} misread digit{'s' * (total != 1)}, all drawn below{most_confident_first} ({titles})."
-    which = f"the first {shown}" if confidence is None else f"the {shown} most confident"
-    return fig, (f"{total} misread digits: {which} are drawn below ({titles}); the other {total - shown} are not "
-                 "drawn.")
+        return fig, f"{total} misread digit{'s' * (total != 1)}, all drawn below (true → guess above each)."
+    return fig, (f"{total} misread digits: the first {shown} are drawn below (true → guess above each); the other "
+                 f"{total - shown} are not drawn.")

@@ -200,8 +200,6 @@ TABLE = [
      "images must have 3 dimension(s)"),
     ("plots.draw_mistakes", lambda: plots.draw_mistakes(np.full((1, 8, 8), NAN), [1], [2]), ValueError,
      "images contains NaN"),
-    ("plots.draw_mistakes", lambda: plots.draw_mistakes(np.ones((3, 8, 8)), [1, 2, 3], [2, 1, 0], confidence=[0.5]),
-     ValueError, "confidence must have 3 rows"),
     ("training.line_loss", lambda: training.line_loss((1, 2, 3), *LINE), ValueError, "params must be two numbers"),
     ("training.line_loss", lambda: training.line_loss("ab", *LINE), ValueError, "params must be two numbers"),
     ("training.line_loss", lambda: training.line_loss(5, *LINE), ValueError, "params must be two numbers"),
