@@ -141,25 +141,25 @@ def colab_startup_file(course: Path) -> str:
             f"del _course_session\n")
 
 
-def keep_kernel_usable(shell: Any = None) -> Path | None:
+def keep_kernel_usable(shell: Any = None) -> None:
     """Called by every notebook's setup cell: in this IPython kernel (or `shell`), a stop waits for an import to
     finish and a `NameError` says to run the cells above first. On Colab (`google.colab` imported), also write
     `COLAB_STARTUP_NAME` in the kernel's IPython startup folder, so a restarted kernel does the same from its first
     cell: Colab keeps the folder until its runtime is deleted, and nothing of a learner's computer is touched.
-    Returns the startup file written, if any. Does nothing outside IPython."""
+    Returns nothing: it is the setup cell's last line, and a value would be shown under the cell. Does nothing
+    outside IPython."""
     if shell is None:
         from IPython import get_ipython
 
         shell = get_ipython()
     if shell is None:
-        return None
+        return
     shell.extension_manager.load_extension(__name__)
     if "google.colab" not in sys.modules:
-        return None
+        return
     startup = Path(shell.profile_dir.startup_dir) / COLAB_STARTUP_NAME
     startup.parent.mkdir(parents=True, exist_ok=True)
     startup.write_text(colab_startup_file(Path(__file__).resolve().parent.parent), encoding="utf-8")
-    return startup
 
 
 def install_kernel_config(folder: Path) -> Path:
