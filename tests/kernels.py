@@ -42,7 +42,6 @@ def python_311() -> str | None:
     return next((str(c) for c in candidates if c and Path(c).is_file()), None)
 
 
-
 def kernel_facts(modules: dict[str, str]) -> dict:
     """Sent to the notebook's kernel after its last cell: the version of each of `modules` (by distribution name)
     it imported, where `helpers` came from and whether it was Colab's kernel."""
@@ -55,7 +54,6 @@ def kernel_facts(modules: dict[str, str]) -> dict:
     return {"versions": versions, "helpers": helpers.__file__, "colab": "google.colab" in sys.modules}
 
 
-
 def kernel_cell(function: Any, *args: Any) -> nbformat.NotebookNode:
     """A code cell that defines `function` (plain, self-contained code in this file), calls it with `args` (plain
     values) and prints the result as JSON."""
@@ -63,11 +61,9 @@ def kernel_cell(function: Any, *args: Any) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(f"{inspect.getsource(function)}\nimport json\nprint(json.dumps({call}))")
 
 
-
 def printed(cell: nbformat.NotebookNode) -> Any:
     """What a `kernel_cell` printed, read back."""
     return json.loads("".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream"))
-
 
 
 def compared_text(outputs: list) -> dict[str, list]:
@@ -84,13 +80,11 @@ def compared_text(outputs: list) -> dict[str, list]:
     return dict(parts)
 
 
-
 def nbval_compares(cell: nbformat.NotebookNode) -> bool:
     """Whether nbval compares this cell's output: not if a tag or a comment (`# NBVAL_IGNORE_OUTPUT`) says not."""
     options = dict(find_metadata_tags(cell.metadata))
     options.update(find_comment_markers(cell.source))
     return options.get("check", True) and not options.get("skip", False)
-
 
 
 def text_differences(committed: nbformat.NotebookNode, ran: nbformat.NotebookNode) -> list[str]:
@@ -103,7 +97,6 @@ def text_differences(committed: nbformat.NotebookNode, ran: nbformat.NotebookNod
             differences.append(f"cell {index}:\n  committed: {compared_text(mine.outputs)}\n"
                                f"  on this kernel: {compared_text(theirs.outputs)}")
     return differences
-
 
 
 class Kernel:
